@@ -1,0 +1,170 @@
+"""Population projection: cohort-component, cohort-ratio, and the pieces they share.
+
+Arrays are ``[year, ..., sex, age]`` (see :mod:`placeplan.models`); the leading
+``...`` is any batch of districts (or draws x districts), so one call projects
+them all at once, looping over years only.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import FEMALE, MALE
+
+Array = NDArray[np.float64]
+
+FERTILE_AGES = slice(15, 50)
+"""Ages 15..49, the ages over which births are summed (MODEL.md)."""
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A projected population with its components of change.
+
+    ``population[t]`` is the population at the reference date of year ``t``;
+    the components of index ``t`` explain the change from ``t`` to ``t+1``
+    (the last index is zero), so that
+    ``population[t+1].sum() == population[t].sum() + births[t] - deaths[t] + net_migration[t]``.
+    """
+
+    population: Array
+    """Persons ``[year, ..., sex, age]``."""
+    births: Array
+    """Births during the year ``[year, ...]``."""
+    deaths: Array
+    """Deaths during the year, newborns' included ``[year, ...]``."""
+    net_migration: Array
+    """Net migrants added, after clipping ``[year, ...]``."""
+    clipped: Array
+    """Persons added back where migration would have made a cell negative ``[year, ...]``."""
+
+
+def survive(population: Array, survival: Array) -> Array:
+    """Age a population one year: ``P[a+1] = P[a] * S[a]``, the top group stays open.
+
+    >>> survive(np.array([10.0, 20.0, 30.0]), np.array([0.9, 0.5, 0.1]))
+    array([ 0.,  9., 13.])
+    """
+    aged = np.zeros_like(population)
+    aged[..., 1:] = population[..., :-1] * survival[..., :-1]
+    aged[..., -1] += population[..., -1] * survival[..., -1]
+    return aged
+
+
+def improved_survival(survival: Array, improvement: Array, years_since_base: Array) -> Array:
+    """Survival after mortality falls by ``improvement`` (a share) each year.
+
+    ``S_t = 1 - (1 - S) * (1 - improvement) ** (t - t0)``.
+    """
+    return 1.0 - (1.0 - survival) * (1.0 - improvement) ** years_since_base
+
+
+def fertility_from_tfr(tfr: Array, shape: Array) -> Array:
+    """Age-specific fertility ``F[..., a] = TFR[...] * shape[a] / sum(shape)`` over ages 15..49.
+
+    ``shape`` has 35 values (ages 15..49); the result has the same 35 ages last.
+    """
+    shape = np.asarray(shape, dtype=float)
+    return np.asarray(tfr, dtype=float)[..., None] * (shape / shape.sum())
+
+
+def births(women: Array, fertility: Array) -> Array:
+    """Births ``B = sum_{a=15..49} F[a] * P_female[a]``.
+
+    ``women`` is the female population by age (all ages), ``fertility`` the
+    rates for ages 15..49.
+    """
+    return np.sum(women[..., FERTILE_AGES] * fertility, axis=-1)
+
+
+def newborns(births: Array, sex_ratio_at_birth: Array, infant_survival: Array) -> Array:
+    """Age-0 population at the next reference date, ``[..., sex]``.
+
+    ``male = B * SRB / (1 + SRB) * S0_male``, ``female = B / (1 + SRB) * S0_female``;
+    ``infant_survival`` is ``[..., sex]``.
+    """
+    srb = np.asarray(sex_ratio_at_birth, dtype=float)
+    share = np.stack([1.0 / (1.0 + srb), srb / (1.0 + srb)], axis=-1)
+    return births[..., None] * share * infant_survival
+
+
+def add_migration(population: Array, migrants: Array) -> tuple[Array, Array]:
+    """Add net migrants and set negative cells to zero.
+
+    Returns the new population and the persons added back by clipping,
+    summed over sex and age.
+    """
+    summed = population + migrants
+    clipped = np.maximum(-summed, 0.0)
+    return summed + clipped, clipped.sum(axis=(-2, -1))
+
+
+def cohort_component(
+    base: Array,
+    survival: Array,
+    fertility: Array,
+    sex_ratio_at_birth: Array,
+    infant_survival: Array,
+    migration: Array,
+    observed_births: Array | None = None,
+) -> Projection:
+    """Project ``base`` forward with the cohort-component method (MODEL.md).
+
+    Parameters
+    ----------
+    base : ``[..., sex, age]`` population in the base year.
+    survival : ``[year, ..., sex, age]`` survival ratios applied from ``year`` to ``year+1``.
+    fertility : ``[year, ..., 35]`` fertility rates for ages 15..49.
+    sex_ratio_at_birth : ``[year, ...]`` males per female at birth.
+    infant_survival : ``[year, ..., sex]`` survival from birth to the next reference date.
+    migration : ``[year, ..., sex, age]`` net migrants counted in ``year`` (index 0 unused).
+    observed_births : ``[year, ...]`` births that replace the fertility model where not NaN.
+
+    The number of years is ``migration.shape[0]``; the other year-indexed
+    inputs need at least that many minus one.
+    """
+    n_years = migration.shape[0]
+    population = np.zeros((n_years, *base.shape))
+    population[0] = base
+    totals = np.zeros((4, n_years, *base.shape[:-2]))
+    born, died, moved, clipped = totals
+    for t in range(n_years - 1):
+        now = population[t]
+        born[t] = births(now[..., FEMALE, :], fertility[t])
+        if observed_births is not None:
+            born[t] = np.where(np.isnan(observed_births[t]), born[t], observed_births[t])
+        nxt = survive(now, survival[t])
+        nxt[..., 0] = newborns(born[t], sex_ratio_at_birth[t], infant_survival[t])
+        died[t] = now.sum(axis=(-2, -1)) + born[t] - nxt.sum(axis=(-2, -1))
+        population[t + 1], clipped[t] = add_migration(nxt, migration[t + 1])
+        moved[t] = migration[t + 1].sum(axis=(-2, -1)) + clipped[t]
+    return Projection(population, born, died, moved, clipped)
+
+
+def cohort_ratio(base: Array, births: Array, total: Array) -> Array:
+    """Project with the cohort-ratio method (MODEL.md), ``[year, ..., age]``.
+
+    Parameters
+    ----------
+    base : ``[..., age]`` population ``C`` in the base year ``t0``.
+    births : ``[year, ...]`` births in each year ``t0..T`` (the first is unused).
+    total : ``[year, ...]`` total-population projection ``T`` for ``t0..T``.
+
+    Born in or before ``t0``: ``P[t, a] = C[a - (t - t0)] * T[t] / T[t0]``; the
+    open top group collects every cohort that has reached it.
+    Born in year ``y = t - a > t0``: ``P[t, a] = B[y] * T[t] / T[y]``.
+    ``...`` may hold sex too, when ``births`` and ``total`` broadcast over it.
+    """
+    n_years, top = births.shape[0], base.shape[-1] - 1
+    population = np.zeros((n_years, *base.shape))
+    for i in range(n_years):
+        shifted = np.zeros_like(base)
+        if i < top:
+            shifted[..., i:top] = base[..., : top - i]
+        shifted[..., top] = base[..., max(top - i, 0) :].sum(axis=-1)
+        population[i] = shifted * (total[i] / total[0])[..., None]
+        for age in range(min(i, top)):
+            year = i - age
+            population[i, ..., age] = births[year] * total[i] / total[year]
+    return population

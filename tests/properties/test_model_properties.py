@@ -1,0 +1,53 @@
+"""Invariants of the models, checked on random inputs (hypothesis)."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from placeplan.models.enrolment import public_demand
+from placeplan.models.population import cohort_component
+
+TOP = 50
+share = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    districts=st.integers(1, 3),
+    years=st.integers(2, 5),
+    migration_scale=st.floats(0.0, 500.0),
+    observed=st.booleans(),
+)
+def test_population_changes_by_births_minus_deaths_plus_net_migration(seed, districts, years, migration_scale, observed):
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(0, 1000, (districts, 2, TOP + 1))
+    projection = cohort_component(
+        base,
+        survival=rng.uniform(0.5, 1.0, (years, districts, 2, TOP + 1)),
+        fertility=rng.uniform(0, 0.2, (years, districts, 35)),
+        sex_ratio_at_birth=rng.uniform(1.0, 1.2, (years, districts)),
+        infant_survival=rng.uniform(0.9, 1.0, (years, districts, 2)),
+        migration=rng.normal(0, migration_scale, (years, districts, 2, TOP + 1)),
+        observed_births=np.where(rng.random((years, districts)) < 0.5, 50.0, np.nan) if observed else None,
+    )
+    totals = projection.population.sum(axis=(-2, -1))
+    change = projection.births - projection.deaths + projection.net_migration
+    np.testing.assert_allclose(totals[1:], totals[:-1] + change[:-1], rtol=1e-9, atol=1e-6)
+    assert (projection.population >= 0).all()
+    assert (projection.clipped >= 0).all()
+
+
+@given(
+    pupils=arrays(float, 4, elements=st.floats(0, 1e6)),
+    migrant=share,
+    local=share,
+    migrant_public=share,
+    more=share,
+)
+def test_a_higher_public_share_never_lowers_public_demand(pupils, migrant, local, migrant_public, more):
+    before = public_demand(pupils, migrant, local, migrant_public)
+    raised_local = public_demand(pupils, migrant, max(local, more), migrant_public)
+    raised_migrant = public_demand(pupils, migrant, local, max(migrant_public, more))
+    assert (raised_local >= before - 1e-9).all() and (raised_migrant >= before - 1e-9).all()
