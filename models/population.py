@@ -108,6 +108,7 @@ def cohort_component(
     infant_survival: Array,
     migration: Array,
     observed_births: Array | None = None,
+    migration_rate: Array | None = None,
 ) -> Projection:
     """Project ``base`` forward with the cohort-component method (MODEL.md).
 
@@ -120,6 +121,8 @@ def cohort_component(
     infant_survival : ``[year, ..., sex]`` survival from birth to the next reference date.
     migration : ``[year, ..., sex, age]`` net migrants counted in ``year`` (index 0 unused).
     observed_births : ``[year, ...]`` births that replace the fertility model where not NaN.
+    migration_rate : ``[year, ..., sex, age]`` net migrants per person of the aged population
+        (after steps 1-3) counted in ``year``, added to ``migration``.
 
     The number of years is ``migration.shape[0]``; the other year-indexed
     inputs need at least that many minus one.
@@ -137,8 +140,9 @@ def cohort_component(
         nxt = survive(now, survival[t])
         nxt[..., 0] = newborns(born[t], sex_ratio_at_birth[t], infant_survival[t])
         died[t] = now.sum(axis=(-2, -1)) + born[t] - nxt.sum(axis=(-2, -1))
-        population[t + 1], clipped[t] = add_migration(nxt, migration[t + 1])
-        moved[t] = migration[t + 1].sum(axis=(-2, -1)) + clipped[t]
+        migrants = migration[t + 1] if migration_rate is None else migration[t + 1] + migration_rate[t + 1] * nxt
+        population[t + 1], clipped[t] = add_migration(nxt, migrants)
+        moved[t] = migrants.sum(axis=(-2, -1)) + clipped[t]
     return Projection(population, born, died, moved, clipped)
 
 

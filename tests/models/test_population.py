@@ -106,3 +106,21 @@ def test_cohort_ratio_by_sex_broadcasts_the_total():
     base = np.array([[10.0, 20.0], [12.0, 18.0]])  # [sex, age]
     projected = cohort_ratio(base, np.array([[0.0, 0.0], [5.0, 6.0]]), np.array([[100.0], [150.0]]))
     assert_allclose(projected[1], [[5.0, 45.0], [6.0, 45.0]])
+
+
+def test_migration_rates_apply_to_the_aged_population():
+    base = np.zeros((1, 2, TOP + 1))
+    base[0, :, 30] = 1000.0
+    rate = np.zeros((2, 1, 2, TOP + 1))
+    rate[1, 0, :, 31] = 0.05  # 5% more at age 31 next year
+    step = cohort_component(
+        base,
+        np.full((2, 1, 2, TOP + 1), 0.9),
+        np.zeros((2, 1, 35)),
+        np.ones((2, 1)),
+        np.ones((2, 1, 2)),
+        migration=np.zeros((2, 1, 2, TOP + 1)),
+        migration_rate=rate,
+    )
+    assert step.population[1, 0, :, 31] == pytest.approx([945.0, 945.0])  # 900 survivors * 1.05
+    assert step.net_migration[0, 0] == pytest.approx(90.0)

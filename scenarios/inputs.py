@@ -1,0 +1,451 @@
+"""Turn a loaded scenario and its tables into checked arrays for the engine.
+
+Array axis order follows :mod:`placeplan.models`: ``[year, district, sex, age]``.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from .capacity import Lines, read_capacity
+from .errors import ScenarioError
+from .load import Loaded, shown
+from .params import Param
+from .schema import Population, Scenario, Stage
+from .tables import Table
+
+Array = NDArray[np.float64]
+SEX_CODES = {"female": 0, "male": 1, "f": 0, "m": 1, "女": 0, "男": 1}
+DEFAULT_STAGES: dict[str, dict[str, Any]] = {
+    "preschool": {"ages": (3, 5), "class_size": 30.0, "pupil_teacher_ratio": 15.0},
+    "primary": {"ages": (6, 11), "class_size": 45.0, "pupil_teacher_ratio": 19.0, "gross_enrolment": 1.0},
+    "junior": {"ages": (12, 14), "class_size": 50.0, "pupil_teacher_ratio": 13.5, "gross_enrolment": 1.0},
+    "senior_general": {"ages": (15, 17), "class_size": 50.0, "pupil_teacher_ratio": 12.5},
+    "senior_vocational": {"ages": (15, 17), "class_size": 50.0, "pupil_teacher_ratio": 20.0},
+}
+"""The Chinese stages and their national standards, used where a stage leaves a key out."""
+
+
+@dataclass
+class Districts:
+    """The district table: codes, names and grouping columns."""
+
+    codes: list[str]
+    names: list[str]
+    names_en: list[str]
+    frame: pd.DataFrame
+
+
+@dataclass
+class StageInputs:
+    """One stage's ages, rates ``[year, district]`` and planning areas."""
+
+    name: str
+    lo: int
+    hi: int
+    gross_enrolment: Array
+    migrant_share: Array
+    public_share_local: Array
+    public_share_migrant: Array
+    inclusive_share: Array | None
+    class_size: Array
+    pupil_teacher_ratio: Array
+    cost_per_place: Array
+    area_of: list[str]
+    """Planning-area code of each district."""
+    area_names: dict[str, str]
+    area_names_en: dict[str, str]
+
+
+@dataclass
+class PopulationInputs:
+    """Everything the population method needs, as arrays."""
+
+    method: str
+    sexes: list[str]
+    base: Array
+    """``[district, sex, age]`` (``given``: ``[year, district, sex, age]``)."""
+    survival: Array | None = None
+    """``[year, district, sex, age]``."""
+    fertility: Array | None = None
+    """``[year, district, 35]``."""
+    sex_ratio_at_birth: Array | None = None
+    infant_survival: Array | None = None
+    births: Array | None = None
+    """``[year, district]``, NaN where not given."""
+    total: Array | None = None
+    migration: Array | None = None
+    """Net migrants ``[year, district, sex, age]`` (counts) or rates."""
+    migration_is_rate: bool = False
+    developments: dict[str, Array] = field(default_factory=dict)
+    """Net migrants of each housing development ``[year, district, sex, age]``."""
+    dwellings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Inputs:
+    """A scenario ready to run."""
+
+    loaded: Loaded
+    years: NDArray[np.int64]
+    districts: Districts
+    population: PopulationInputs
+    stages: list[StageInputs]
+    lines: Lines
+    boundaries: Any = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.loaded.scenario
+
+
+def _param(loaded: Loaded, value: Param, keys: tuple[str, ...], years: NDArray[np.int64], codes: list[str]) -> Array:
+    unknown = sorted(value.districts() - set(codes))
+    if unknown:
+        raise ScenarioError(f"{loaded.where(*keys)}.by_district: {unknown[0]!r} is not a district code of the scenario")
+    return value.values(years, codes)
+
+
+def read_districts(loaded: Loaded) -> Districts:
+    """The district table, with unique, non-blank codes."""
+    table = Table.read(loaded.scenario.districts, "districts", label="code")
+    table.require("code", "name")
+    codes = table.text("code")
+    blank = codes == ""
+    if blank.any():
+        raise ScenarioError(f"{table.where(int(np.argmax(blank)))}: code is blank; every district needs a code")
+    table.unique("code")
+    names = table.text("name")
+    names_en = table.text("name_en") if "name_en" in table.frame else names
+    return Districts(list(codes), list(names), list(names_en), table.frame.set_index("code"))
+
+
+def read_boundaries(loaded: Loaded, districts: Districts) -> Any:
+    """District shapes with a ``code`` column matching the district table exactly."""
+    import geopandas as gpd
+    from pyogrio.errors import DataSourceError
+
+    path = loaded.scenario.boundaries
+    if path is None:
+        return None
+    try:
+        shapes = gpd.read_file(path)
+    except (DataSourceError, OSError) as error:
+        raise ScenarioError(f"{loaded.where('boundaries')}: {shown(path)}: cannot read ({error})") from None
+    if "code" not in shapes:
+        raise ScenarioError(f"{shown(path)}: no 'code' property; has {', '.join(c for c in shapes if c != 'geometry')}")
+    shapes["code"] = shapes["code"].astype(str)
+    extra = sorted(set(shapes["code"]) - set(districts.codes))
+    missing = sorted(set(districts.codes) - set(shapes["code"]))
+    if extra or missing:
+        raise ScenarioError(
+            f"{shown(path)}: district codes do not match the district table {shown(loaded.scenario.districts)}: "
+            f"not in the table: {', '.join(extra) or 'none'}; without a shape: {', '.join(missing) or 'none'}"
+        )
+    if shapes["code"].duplicated().any():
+        raise ScenarioError(f"{shown(path)}: code {shapes['code'][shapes['code'].duplicated()].iloc[0]} appears twice")
+    return shapes.set_index("code").loc[districts.codes]
+
+
+def _ages(table: Table, top: int, column: str = "age", lo: int = 0) -> NDArray[np.intp]:
+    ages = table.numbers(column, "whole")
+    outside = (ages < lo) | (ages > top)
+    if outside.any():
+        row = int(np.argmax(outside))
+        raise ScenarioError(f"{table.where(row)}: age {ages[row]:g} is outside {lo}..{top}; ages run {lo} to {top}")
+    return ages.astype(np.intp)
+
+
+def _sexes(table: Table, allowed: dict[str, int]) -> NDArray[np.intp]:
+    values = np.char.lower(table.text("sex"))
+    bad = ~np.isin(values, list(allowed))
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ScenarioError(f"{table.where(row)}: sex {values[row]!r} is not one of {', '.join(allowed)}")
+    return np.array([allowed[v] for v in values], dtype=np.intp)
+
+
+def _index(values: NDArray[np.str_], codes: list[str]) -> NDArray[np.intp]:
+    lookup = {code: i for i, code in enumerate(codes)}
+    return np.array([lookup[v] for v in values], dtype=np.intp)
+
+
+def _year_rows(table: Table, years: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """Year index of each row and which rows fall in the projection."""
+    year = table.numbers("year", "year").astype(np.int64)
+    return (year - years[0]).astype(np.intp), (year >= years[0]) & (year <= years[-1])
+
+
+def _by_district_sex_age(
+    loaded: Loaded, key: str, spec: str, columns: tuple[str, ...], years: NDArray[np.int64], codes: list[str], top: int
+) -> tuple[Table, Array, list[str]]:
+    """Read a ``district, sex, age[, year], value`` table into ``[(year,) district, sex, age]``."""
+    table = Table.read(spec, key)
+    value_column = next((c for c in columns if c in table.frame), columns[0])
+    table.require("district", "sex", "age", value_column)
+    with_total = key == "population.base" and loaded.scenario.population.method == "cohort_ratio"
+    sexes = {**SEX_CODES, "total": 0} if with_total else SEX_CODES
+    district = _index(table.codes("district", codes), codes)
+    sex = _sexes(table, sexes)
+    raw_sex = set(np.char.lower(table.text("sex")))
+    if with_total and "total" in raw_sex and raw_sex - {"total"}:
+        raise ScenarioError(f"{shown(spec)}: mixes sex 'total' with female/male rows; use one or the other")
+    names = ["total"] if "total" in raw_sex else ["female", "male"]
+    age = _ages(table, top)
+    check = "count" if value_column == "population" else "number"
+    values = table.numbers(value_column, check)
+    timed = "year" in table.frame
+    table.unique("district", "sex", "age", *(["year"] if timed else []))
+    shape = (len(codes), len(names), top + 1)
+    if not timed:
+        out = np.zeros(shape)
+        out[district, sex, age] = values
+        return table, out, names
+    year, inside = _year_rows(table, years)
+    out = np.zeros((len(years), *shape))
+    out[year[inside], district[inside], sex[inside], age[inside]] = values[inside]
+    return table, out, names
+
+
+def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> PopulationInputs:
+    """Population inputs of the scenario's method, checked and as arrays."""
+    spec: Population = loaded.scenario.population
+    top = spec.max_age
+    table, base, sexes = _by_district_sex_age(loaded, "population.base", spec.base, ("population",), years, codes, top)
+    without = sorted(set(codes) - set(table.text("district")))
+    if without:
+        raise ScenarioError(f"{shown(spec.base)}: no population for district {', '.join(without)}")
+    inputs = PopulationInputs(spec.method, sexes, base)
+    if spec.method == "given":
+        if "year" not in table.frame:
+            raise ScenarioError(f"{shown(spec.base)}: method given needs a year column with every year projected")
+        missing = sorted(set(years) - set(table.numbers("year", "year").astype(int)))
+        if missing:
+            raise ScenarioError(f"{shown(spec.base)}: method given has no rows for year {', '.join(map(str, missing))}")
+        return inputs
+    if "year" in table.frame:
+        raise ScenarioError(f"{shown(spec.base)}: has a year column; the base population is one year ({years[0]})")
+    if spec.births is not None:
+        inputs.births = _district_year(spec.births, "population.births", "births", years, codes)
+    if spec.method == "cohort_ratio":
+        assert spec.total is not None and inputs.births is not None
+        inputs.total = _district_year(spec.total, "population.total", "population", years, codes, complete=True)
+        missing_births = np.isnan(inputs.births[1:])
+        if missing_births.any():
+            t, d = np.argwhere(missing_births)[0]
+            raise ScenarioError(f"{shown(spec.births)}: cohort_ratio needs births for district {codes[d]} in {years[t + 1]}")
+        return inputs
+    if sexes != ["female", "male"]:
+        raise ScenarioError(f"{shown(spec.base)}: cohort_component needs sex female and male, not total")
+    inputs.survival = _survival(loaded, years, codes, top)
+    inputs.fertility = _fertility(loaded, years, codes)
+    inputs.sex_ratio_at_birth = _param(loaded, spec.sex_ratio_at_birth, ("population", "sex_ratio_at_birth"), years, codes)
+    inputs.infant_survival = _param(loaded, spec.infant_survival, ("population", "infant_survival"), years, codes)
+    if spec.migration is not None:
+        m = spec.migration
+        value = "rate" if m.kind == "rate" else "net_migrants"
+        _, migration, _ = _by_district_sex_age(loaded, "population.migration.table", m.table, (value,), years, codes, top)
+        if migration.ndim == 3:
+            migration = np.broadcast_to(migration, (len(years), *migration.shape)).copy()
+        scale = _param(loaded, m.scale, ("population", "migration", "scale"), years, codes)
+        inputs.migration = migration * scale[:, :, None, None]
+        inputs.migration_is_rate = m.kind == "rate"
+    return inputs
+
+
+def _district_year(
+    spec: str, key: str, column: str, years: NDArray[np.int64], codes: list[str], complete: bool = False
+) -> Array:
+    """A ``district, year, value`` table as ``[year, district]``, NaN where not given."""
+    table = Table.read(spec, key)
+    table.require("district", "year", column)
+    district = _index(table.codes("district", codes), codes)
+    year, inside = _year_rows(table, years)
+    values = table.numbers(column, "count")
+    table.unique("district", "year")
+    out = np.full((len(years), len(codes)), np.nan)
+    out[year[inside], district[inside]] = values[inside]
+    if complete and np.isnan(out).any():
+        t, d = np.argwhere(np.isnan(out))[0]
+        raise ScenarioError(f"{shown(spec)}: no {column} for district {codes[d]} in {years[t]}; every year is needed")
+    return out
+
+
+def _survival(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int) -> Array:
+    spec = loaded.scenario.population
+    assert spec.survival is not None
+    table = Table.read(spec.survival, "population.survival")
+    table.require("sex", "age", "survival")
+    by_district = "district" in table.frame
+    table.unique(*(["district"] if by_district else []), "sex", "age")
+    sex, age = _sexes(table, SEX_CODES), _ages(table, top)
+    values = table.numbers("survival", "share")
+    out = np.full((len(codes), 2, top + 1), np.nan)
+    if by_district:
+        out[_index(table.codes("district", codes), codes), sex, age] = values
+    else:
+        out[:, sex, age] = values
+    if np.isnan(out).any():
+        d, s, a = np.argwhere(np.isnan(out))[0]
+        where = f"district {codes[d]} " if by_district else ""
+        raise ScenarioError(f"{shown(spec.survival)}: no survival for {where}sex {['female', 'male'][s]} age {a}; ages 0..{top} are needed")
+    improvement = _param(loaded, spec.survival_improvement, ("population", "survival_improvement"), years, codes)
+    from ..models.population import improved_survival
+
+    return improved_survival(out[None], improvement[:, :, None, None], (years - years[0])[:, None, None, None])
+
+
+def _fertility(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> Array:
+    spec = loaded.scenario.population.fertility
+    assert spec is not None
+    from ..models.population import fertility_from_tfr
+
+    path = spec.shape if spec.shape is not None else spec.rates
+    assert path is not None
+    column = "weight" if spec.shape is not None else "rate"
+    table = Table.read(path, f"population.fertility.{'shape' if spec.shape else 'rates'}")
+    table.require("age", column)
+    by_district = "district" in table.frame and spec.rates is not None
+    table.unique(*(["district"] if by_district else []), "age")
+    age = _ages(table, 49, lo=15) - 15
+    values = table.numbers(column, "count")
+    rates = np.zeros((len(codes), 35))
+    if by_district:
+        rates[_index(table.codes("district", codes), codes), age] = values
+    else:
+        rates[:, age] = values
+    if spec.tfr is None:
+        return np.broadcast_to(rates, (len(years), *rates.shape)).copy()
+    if rates.sum() == 0:
+        raise ScenarioError(f"{shown(path)}: the weights are all zero; give the age shape of fertility for ages 15..49")
+    tfr = _param(loaded, spec.tfr, ("population", "fertility", "tfr"), years, codes)
+    return fertility_from_tfr(tfr, rates[0])
+
+
+def read_developments(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int, sexes: int) -> tuple[dict[str, Array], dict[str, float]]:
+    """Net migrants ``[year, district, sex, age]`` of each housing development, and its dwellings."""
+    from ..models.housing import development_migrants
+
+    housing = loaded.scenario.housing
+    if housing is None or not housing.developments:
+        return {}, {}
+    table = Table.read(housing.age_profile, "housing.age_profile")
+    table.require("age", "share")
+    by_sex = "sex" in table.frame
+    table.unique(*(["sex"] if by_sex else []), "age")
+    age, share = _ages(table, top), table.numbers("share", "share")
+    profile = np.zeros((2, top + 1))
+    if by_sex:
+        profile[_sexes(table, SEX_CODES), age] = share
+    else:
+        profile[:, age] = share / 2
+    if abs(profile.sum() - 1) > 1e-6:
+        raise ScenarioError(f"{shown(housing.age_profile)}: shares sum to {profile.sum():.6g}; they must sum to 1")
+    if sexes == 1:
+        profile = profile.sum(axis=0, keepdims=True)
+    migrants, dwellings = {}, {}
+    for name, dev in housing.developments.items():
+        if dev.district not in codes:
+            raise ScenarioError(f"{loaded.where('housing', 'developments', name, 'district')}: {dev.district!r} is not a district code of the scenario")
+        out = np.zeros((len(years), len(codes), *profile.shape))
+        residents = dev.dwellings * dev.persons_per_dwelling
+        out[:, codes.index(dev.district)] = development_migrants(
+            residents, profile, dev.completion_year - int(years[0]), dev.occupancy_years, len(years)
+        )
+        migrants[name], dwellings[name] = out, dev.dwellings
+    return migrants, dwellings
+
+
+def read_stage(loaded: Loaded, name: str, stage: Stage, years: NDArray[np.int64], districts: Districts, top: int) -> StageInputs:
+    """One stage's parameters ``[year, district]`` with the Chinese defaults filled in."""
+    codes = districts.codes
+    defaults = DEFAULT_STAGES.get(name, {})
+
+    def value(key: str, kind_default: Any = None) -> Array:
+        given = getattr(stage, key)
+        if given is None:
+            fallback = defaults.get(key, kind_default)
+            if fallback is None:
+                raise ScenarioError(f"{loaded.where('stages', name, key)}: missing; stage {name} has no default for it")
+            return np.full((len(years), len(codes)), float(fallback))
+        return _param(loaded, given, ("stages", name, key), years, codes)
+
+    ages = stage.ages or defaults.get("ages")
+    if ages is None:
+        raise ScenarioError(f"{loaded.where('stages', name, 'ages')}: missing; give [lo, hi] for stage {name}")
+    if ages[1] > top:
+        raise ScenarioError(f"{loaded.where('stages', name, 'ages')}: {list(ages)} goes past max_age {top}")
+    shared = stage.public_share
+    area_of, area_names, area_names_en = _areas(loaded, name, stage.area, districts)
+    if stage.area != "district":
+        for key in ("class_size", "pupil_teacher_ratio", "cost_per_place"):
+            given = getattr(stage, key)
+            if given is not None and given.by_district:
+                raise ScenarioError(
+                    f"{loaded.where('stages', name, key)}: by_district is not allowed when the stage is planned by "
+                    f"{stage.area}; give one value for all its areas"
+                )
+    return StageInputs(
+        name=name,
+        lo=int(ages[0]),
+        hi=int(ages[1]),
+        gross_enrolment=value("gross_enrolment"),
+        migrant_share=value("migrant_share"),
+        public_share_local=value("public_share" if shared is not None else "public_share_local"),
+        public_share_migrant=value("public_share" if shared is not None else "public_share_migrant"),
+        inclusive_share=None if stage.inclusive_share is None else value("inclusive_share"),
+        class_size=value("class_size"),
+        pupil_teacher_ratio=value("pupil_teacher_ratio"),
+        cost_per_place=value("cost_per_place"),
+        area_of=area_of,
+        area_names=area_names,
+        area_names_en=area_names_en,
+    )
+
+
+def _areas(
+    loaded: Loaded, stage: str, column: str, districts: Districts
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Area of each district, and area names in Chinese and English (``COLUMN_name``, ``COLUMN_name_en``)."""
+    if column == "district":
+        codes = districts.codes
+        return list(codes), dict(zip(codes, districts.names, strict=True)), dict(zip(codes, districts.names_en, strict=True))
+    frame = districts.frame
+    if column not in frame:
+        allowed = ", ".join(["district", *(c for c in frame.columns if not c.startswith("name") and not c.endswith(("_name", "_name_en")))])
+        raise ScenarioError(f"{loaded.where('stages', stage, 'area')}: {column!r} is not a column of the district table; allowed: {allowed}")
+    area_of = [str(v) for v in frame[column]]
+    if "" in area_of:
+        raise ScenarioError(f"{shown(loaded.scenario.districts)}: district {frame.index[area_of.index('')]} has a blank {column}")
+    def names(suffix: str, fallback: dict[str, str] | None = None) -> dict[str, str]:
+        key = f"{column}_{suffix}"
+        if key not in frame:
+            return fallback or {area: area for area in area_of}
+        return {area: str(frame[key].iloc[i]) for i, area in enumerate(area_of)}
+
+    chinese = names("name")
+    return area_of, chinese, names("name_en", chinese)
+
+
+def read_inputs(loaded: Loaded) -> Inputs:
+    """Read and check every table of a scenario."""
+    scenario = loaded.scenario
+    years = np.arange(scenario.base_year, scenario.end_year + 1)
+    districts = read_districts(loaded)
+    population = read_population(loaded, years, districts.codes)
+    top = scenario.population.max_age
+    population.developments, population.dwellings = read_developments(
+        loaded, years, districts.codes, top, len(population.sexes)
+    )
+    if population.developments and scenario.population.method != "cohort_component":
+        raise ScenarioError(
+            f"{loaded.where('housing')}: housing developments need population method cohort_component, "
+            f"not {scenario.population.method}"
+        )
+    stages = [read_stage(loaded, name, stage, years, districts, top) for name, stage in scenario.stages.items()]
+    lines = read_capacity(loaded, districts.codes, [stage.name for stage in stages])
+    return Inputs(loaded, years, districts, population, stages, lines, read_boundaries(loaded, districts))

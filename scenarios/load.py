@@ -1,0 +1,223 @@
+"""Read a scenario file: YAML, ``extends:`` chains, named ``overrides:`` and validation.
+
+Merge order, from weakest to strongest (docs/scenario-format.md):
+
+1. the files named by ``extends:`` (each merged the same way, in list order),
+2. the named overrides listed in ``options:``, in order (two options setting
+   the same key is an error),
+3. the file's own keys.
+
+Mappings merge key by key; lists and scalars replace; ``null`` removes a key.
+Table paths are resolved relative to the file that names them.
+"""
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ScenarioError
+from .schema import Scenario
+
+SHIPPED = Path(__file__).parent
+TABLE_SUFFIXES = (".csv", ".xlsx", ".geojson", ".gpkg", ".shp", ".json")
+MERGE_KEYS = ("extends", "options", "overrides")
+
+Origins = dict[tuple[str, ...], Path]
+
+
+def shown(path: Path | str) -> str:
+    """A path as the user knows it: relative to the working folder or the shipped scenarios."""
+    path = Path(path)
+    for root in (Path.cwd(), SHIPPED):
+        if path.is_relative_to(root.resolve()):
+            return str(path.relative_to(root.resolve()))
+    return str(path)
+
+
+def resolve(scenario: str | Path) -> Path:
+    """A scenario file from a path, or a shipped name: ``taiyuan`` or ``taiyuan/public_kindergarten``."""
+    path = Path(scenario)
+    if path.suffix in (".yaml", ".yml"):
+        if not path.is_file():
+            raise ScenarioError(f"{scenario}: no such scenario file")
+        return path.resolve()
+    name = str(scenario).strip("/")
+    folder, _, option = name.partition("/")
+    candidate = SHIPPED / folder / f"{option or 'baseline'}.yaml"
+    if candidate.is_file():
+        return candidate
+    known = sorted(f"{p.parent.name}/{p.stem}" for p in SHIPPED.glob("*/*.yaml"))
+    raise ScenarioError(f"{scenario}: not a scenario file (.yaml) nor a shipped scenario; shipped: {', '.join(known)}")
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """One YAML file as a mapping, with file and line in any error."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ScenarioError(f"{shown(path)}: cannot read ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ScenarioError(f"{shown(path)}:{where}: malformed YAML: {problem}") from None
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise ScenarioError(f"{shown(path)}: must be a mapping of keys (name:, base_year:, ...), not a {type(document).__name__}")
+    return document
+
+
+def _absolute_paths(value: Any, folder: Path) -> Any:
+    if isinstance(value, dict):
+        return {key: _absolute_paths(item, folder) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_absolute_paths(item, folder) for item in value]
+    if isinstance(value, str) and value.lower().endswith(TABLE_SUFFIXES):
+        return str((folder / value).resolve())
+    return value
+
+
+def _leaves(value: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if isinstance(value, dict) and value:
+        return [leaf for key, item in value.items() for leaf in _leaves(item, (*prefix, str(key)))]
+    return [prefix]
+
+
+def merge(base: dict[str, Any], top: dict[str, Any], origins: Origins, source: Path, prefix: tuple[str, ...] = ()) -> None:
+    """Merge ``top`` into ``base`` in place: mappings key by key, ``null`` removes."""
+    for key, value in top.items():
+        path = (*prefix, str(key))
+        if value is None:
+            base.pop(key, None)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value, origins, source, path)
+        else:
+            base[key] = value.copy() if isinstance(value, dict) else value
+            for leaf in _leaves(value, path):
+                origins[leaf] = source
+
+
+def compose(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins, dict[str, tuple[dict[str, Any], Path]]]:
+    """Merge a file with what it extends and the options it names.
+
+    Returns the merged keys, the file each key came from, and the named
+    overrides visible from this file.
+    """
+    if path in chain:
+        cycle = " -> ".join(shown(p) for p in (*chain, path))
+        raise ScenarioError(f"{shown(path)}: extends itself ({cycle})")
+    document = _absolute_paths(read_yaml(path), path.parent)
+    merged: dict[str, Any] = {}
+    origins: Origins = {}
+    overrides: dict[str, tuple[dict[str, Any], Path]] = {}
+    parents = document.get("extends") or []
+    for parent in [parents] if isinstance(parents, str) else parents:
+        parent_path = (path.parent / str(parent)).resolve()
+        if not parent_path.is_file():
+            raise ScenarioError(f"{shown(path)}: extends: {parent}: no such file")
+        keys, where, named = compose(parent_path, (*chain, path))
+        for key in ("name", "title"):
+            keys.pop(key, None)
+        merge(merged, keys, origins, path)
+        origins.update(where)
+        overrides.update(named)
+    own = document.get("overrides") or {}
+    if not isinstance(own, dict) or not all(isinstance(v, dict) for v in own.values()):
+        raise ScenarioError(f"{shown(path)}: overrides: must map option names to mappings of keys")
+    overrides.update({name: (keys, path) for name, keys in own.items()})
+    options = document.get("options") or []
+    options = [options] if isinstance(options, str) else list(options)
+    set_by: dict[tuple[str, ...], str] = {}
+    for option in options:
+        if option not in overrides:
+            hint = _did_you_mean(option, overrides)
+            raise ScenarioError(f"{shown(path)}: options: unknown option {option!r}{hint}; defined: {', '.join(sorted(overrides)) or 'none'}")
+        keys, source = overrides[option]
+        for leaf in _leaves(keys):
+            if leaf in set_by:
+                raise ScenarioError(
+                    f"{shown(path)}: options {set_by[leaf]!r} and {option!r} both set {'.'.join(leaf)}; "
+                    "combine them in one override or set the key in the file itself"
+                )
+            set_by[leaf] = option
+        merge(merged, keys, origins, source)
+    merged["options"] = [*merged.get("options", []), *options]
+    merge(merged, {k: v for k, v in document.items() if k not in MERGE_KEYS}, origins, path)
+    return merged, origins, overrides
+
+
+def _did_you_mean(word: str, allowed: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(a) for a in allowed], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at ``loc`` (a pydantic error location) of the schema."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            current = field.annotation if field else None
+        if current is None:
+            return []
+        args = [a for a in getattr(current, "__args__", ()) if a is not type(None)]
+        if getattr(current, "__origin__", None) is dict:
+            current = args[-1]
+        elif args and not (isinstance(current, type) and issubclass(current, BaseModel)):
+            current = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _origin(origins: Origins, loc: tuple[str, ...], default: Path) -> Path:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in origins:
+            return origins[loc[:end]]
+    below = [source for key, source in origins.items() if key[: len(loc)] == loc]
+    return below[0] if below else default
+
+
+def describe(error: ValidationError, origins: Origins, path: Path) -> str:
+    """One message for the first schema error: file, key path, what is wrong and what is allowed."""
+    first = error.errors()[0]
+    loc = tuple(str(part) for part in first["loc"])
+    where = f"{shown(_origin(origins, loc, path))}: {'.'.join(loc) or '(top level)'}"
+    if first["type"] == "extra_forbidden":
+        allowed = [key for key in _allowed_keys(Scenario, first["loc"][:-1]) if key != "options"]
+        return f"{where}: unknown key{_did_you_mean(loc[-1], allowed)}; allowed: {', '.join(allowed)}"
+    if first["type"] == "missing":
+        return f"{where}: missing; this key is required"
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    shown_value = "" if isinstance(value, dict | list) or first["type"] == "value_error" else f" (got {value!r})"
+    return f"{where}: {message}{shown_value}"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated scenario with the file it was read from and where each key came from."""
+
+    scenario: Scenario
+    path: Path
+    origins: Origins
+
+    def where(self, *keys: str) -> str:
+        """``file: key.path`` for messages about a key."""
+        return f"{shown(_origin(self.origins, keys, self.path))}: {'.'.join(keys)}"
+
+
+def load(scenario: str | Path) -> Loaded:
+    """Load and validate a scenario by path or shipped name."""
+    path = resolve(scenario)
+    keys, origins, _ = compose(path)
+    keys.setdefault("name", path.stem)
+    try:
+        return Loaded(Scenario.model_validate(keys), path, origins)
+    except ValidationError as error:
+        raise ScenarioError(describe(error, origins, path)) from None

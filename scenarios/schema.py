@@ -1,0 +1,247 @@
+"""The scenario schema: every key a scenario file may hold, strictly (unknown keys are errors).
+
+Table values are file paths (already made absolute by :mod:`.load`); the
+tables themselves are checked by :mod:`.tables` and :mod:`.inputs`.
+"""
+
+from functools import partial
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
+
+from . import params
+from .params import Param
+
+
+def _param(kind: str) -> object:
+    return Annotated[Param, PlainValidator(partial(params.parse, kind=kind)), WithJsonSchema(params.json_schema(kind))]
+
+
+Share = _param("share")
+Rate = _param("rate")
+Positive = _param("positive")
+Table = Annotated[str, Field(description="path of a CSV (UTF-8 or GB18030) or .xlsx table, relative to this file")]
+
+
+class Strict(BaseModel):
+    """Frozen, and unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, validate_default=True)
+
+
+class Fertility(Strict):
+    """Age-specific fertility, from a TFR path and an age shape, or as rates."""
+
+    tfr: Rate | None = None  # type: ignore[valid-type]
+    """Total fertility rate (children per woman), time-varying and per district."""
+    shape: Table | None = None
+    """Table ``age, weight`` for ages 15..49; scaled so the rates sum to the TFR."""
+    rates: Table | None = None
+    """Table ``age, rate`` (optionally ``district``) for ages 15..49, used when no TFR is given."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Self:
+        if self.rates is None and (self.tfr is None or self.shape is None):
+            raise ValueError("give either tfr and shape, or rates")
+        if self.rates is not None and self.tfr is not None:
+            raise ValueError("give either tfr and shape, or rates, not both")
+        return self
+
+
+class Migration(Strict):
+    """Net migration by district, sex and age."""
+
+    table: Table
+    """Table ``district, sex, age[, year], net_migrants`` (counts) or ``..., rate`` (rates)."""
+    kind: Literal["count", "rate"] = "count"
+    """``count``: persons per year; ``rate``: share of the aged population at t+1, per year."""
+    scale: Rate = 1.0  # type: ignore[valid-type]
+    """Multiplies the table (time-varying and per district), e.g. 0.5 for half the migration."""
+
+
+class Population(Strict):
+    """How the population by district, sex and single year of age is obtained."""
+
+    method: Literal["cohort_component", "cohort_ratio", "given"] = "cohort_component"
+    """``cohort_component`` (rates), ``cohort_ratio`` (births + total projection) or ``given`` (a table)."""
+    base: Table
+    """Table ``district, sex, age, population`` in the base year (``given``: also ``year``, every year).
+    ``cohort_ratio`` accepts ``sex`` = ``total`` for sexes combined."""
+    max_age: int = Field(100, ge=20, le=120)
+    """The open top age group ``A`` (ages 0..A)."""
+    survival: Table | None = None
+    """Table ``sex, age, survival`` (optionally ``district``): share surviving from age a to a+1."""
+    survival_improvement: Share = 0.0  # type: ignore[valid-type]
+    """Yearly fall in the probability of dying: ``S_t = 1 - (1 - S)(1 - i)^(t - t0)``."""
+    fertility: Fertility | None = None
+    """Fertility (``cohort_component`` only)."""
+    sex_ratio_at_birth: Positive = 1.11  # type: ignore[valid-type]
+    """Males born per female."""
+    infant_survival: Share = 0.995  # type: ignore[valid-type]
+    """Survival from birth to the next reference date."""
+    births: Table | None = None
+    """Table ``district, year, births``: observed or projected births, replacing the fertility model."""
+    total: Table | None = None
+    """Table ``district, year, population``: the total-population projection (``cohort_ratio``)."""
+    migration: Migration | None = None
+    """Net migration (``cohort_component``)."""
+
+    @model_validator(mode="after")
+    def _inputs_of_method(self) -> Self:
+        needs = {
+            "cohort_component": ("survival", "fertility"),
+            "cohort_ratio": ("births", "total"),
+            "given": (),
+        }[self.method]
+        missing = [key for key in needs if getattr(self, key) is None]
+        if missing:
+            raise ValueError(f"method {self.method} needs {' and '.join(missing)}")
+        return self
+
+
+class Development(Strict):
+    """A housing development: its residents arrive as net migrants."""
+
+    district: str
+    """District code."""
+    dwellings: float = Field(gt=0)
+    """Number of dwellings."""
+    persons_per_dwelling: float = Field(3.0, gt=0)
+    """Average household size."""
+    completion_year: int
+    """Year the first residents are counted."""
+    occupancy_years: int = Field(3, ge=1)
+    """Years over which residents move in, in equal shares."""
+
+
+class Housing(Strict):
+    """New housing estates and who moves into them."""
+
+    age_profile: Table
+    """Table ``age, share`` (optionally ``sex``) of new residents' ages; shares sum to 1."""
+    developments: dict[str, Development] = {}
+    """Developments by name."""
+
+
+class Stage(Strict):
+    """A school stage: ages, enrolment, public shares and standards."""
+
+    ages: tuple[int, int] | None = None
+    """First and last age ``[lo, hi]``; defaults for the Chinese stages (preschool 3-5, primary 6-11, ...)."""
+    gross_enrolment: Rate | None = None  # type: ignore[valid-type]
+    """Gross enrolment ratio; 1.0 by default for primary and junior (compulsory)."""
+    migrant_share: Share = 0.0  # type: ignore[valid-type]
+    """Share of pupils who are migrant children (随迁子女)."""
+    public_share: Share | None = None  # type: ignore[valid-type]
+    """Share of all pupils in public schools (or give the two below)."""
+    public_share_local: Share | None = None  # type: ignore[valid-type]
+    """Share of local pupils in public schools."""
+    public_share_migrant: Share | None = None  # type: ignore[valid-type]
+    """Share of migrant pupils in public schools."""
+    inclusive_share: Share | None = None  # type: ignore[valid-type]
+    """Share of pupils to be in inclusive (普惠) places: public, or private marked inclusive."""
+    class_size: Positive | None = None  # type: ignore[valid-type]
+    """Standard class size (pupils per class); defaults 30, 45, 50, 50, 50."""
+    pupil_teacher_ratio: Positive | None = None  # type: ignore[valid-type]
+    """Pupils per full-time teacher; defaults 15, 19, 13.5, 12.5, 20."""
+    cost_per_place: Rate = 0.0  # type: ignore[valid-type]
+    """Cost of one new public place, in the scenario's currency."""
+    area: str = "district"
+    """Planning area: ``district``, or a column of the district table grouping districts."""
+
+    @model_validator(mode="after")
+    def _public_shares(self) -> Self:
+        split = (self.public_share_local, self.public_share_migrant)
+        if self.public_share is not None and any(s is not None for s in split):
+            raise ValueError("give public_share, or public_share_local and public_share_migrant, not both")
+        if self.public_share is None and None in split:
+            raise ValueError("give public_share, or both public_share_local and public_share_migrant")
+        if self.ages is not None and not 0 <= self.ages[0] <= self.ages[1]:
+            raise ValueError(f"ages {list(self.ages)} must be [lo, hi] with 0 <= lo <= hi")
+        return self
+
+
+ACTION_KEYS = {
+    "build": ({"district", "stage", "year"}, {"classes", "places"}),
+    "expand": ({"school", "year"}, {"classes", "places"}),
+    "close": ({"school", "year"}, set()),
+    "convert": ({"school", "year"}, set()),
+    "buy": ({"district", "stage", "year", "until", "places"}, set()),
+}
+"""Per action: the keys it needs, and the keys of which it needs exactly one."""
+
+
+class Action(Strict):
+    """A change to capacity from a year on: build, expand, close, convert (民转公) or buy (购买学位)."""
+
+    action: Literal["build", "expand", "close", "convert", "buy"]
+    """What is done."""
+    year: int | None = None
+    """Year the change takes effect (build: year the school opens)."""
+    until: int | None = None
+    """buy: last year places are bought."""
+    school: str | None = None
+    """expand, close, convert: the school's ``id``."""
+    district: str | None = None
+    """build, buy: district code."""
+    stage: str | None = None
+    """build, buy: stage."""
+    classes: float | None = Field(None, ge=0)
+    """build, expand: classes (places = classes x standard class size)."""
+    places: float | None = Field(None, ge=0)
+    """build, expand, buy: places."""
+    name: str | None = None
+    """build: the new school's name."""
+
+    @model_validator(mode="after")
+    def _keys_of_action(self) -> Self:
+        needed, one_of = ACTION_KEYS[self.action]
+        given = {key for key in Action.model_fields if key not in ("action", "name") and getattr(self, key) is not None}
+        missing = sorted(needed - given)
+        if missing:
+            raise ValueError(f"{self.action} needs {', '.join(missing)}")
+        if one_of and len(given & one_of) != 1:
+            raise ValueError(f"{self.action} needs exactly one of {' or '.join(sorted(one_of))}")
+        extra = sorted(given - needed - one_of)
+        if extra:
+            raise ValueError(f"{self.action} does not take {', '.join(extra)}")
+        if self.until is not None and self.year is not None and self.until < self.year:
+            raise ValueError(f"until {self.until} is before year {self.year}")
+        return self
+
+
+class Scenario(Strict):
+    """A scenario file after ``extends:`` and ``options:`` are merged."""
+
+    name: str
+    """Short name, used for the results folder; defaults to the file name."""
+    title: str | None = None
+    """Title for maps and reports."""
+    base_year: int
+    """Year of the base population ``t0``."""
+    end_year: int
+    """Last year projected."""
+    currency: str = "CNY"
+    """Currency of ``cost_per_place``."""
+    districts: Table
+    """Table ``code, name[, name_en]`` plus any grouping columns used as planning areas."""
+    boundaries: str | None = None
+    """District boundaries (GeoJSON, GeoPackage or shapefile) with a ``code`` property."""
+    population: Population
+    """How the population is obtained."""
+    housing: Housing | None = None
+    """Housing developments."""
+    stages: dict[str, Stage]
+    """School stages by name."""
+    schools: Table
+    """Table ``id, name, district, stage, sector, classes[, places, inclusive, opens, closes, teachers]``."""
+    actions: dict[str, Action] = {}
+    """Capacity actions by name, so an option can add, change or remove (``null``) one."""
+    options: tuple[str, ...] = ()
+    """Named overrides applied (filled in by the loader)."""
+
+    @model_validator(mode="after")
+    def _years(self) -> Self:
+        if not self.base_year < self.end_year <= self.base_year + 100:
+            raise ValueError(f"end_year {self.end_year} must be after base_year {self.base_year}, within 100 years")
+        return self

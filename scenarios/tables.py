@@ -1,0 +1,118 @@
+"""Input tables: CSV (UTF-8 or GBK/GB18030, as Chinese spreadsheets export them) or .xlsx.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, so the
+first data row is row 2.
+"""
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from .errors import ScenarioError
+from .load import shown
+
+CHECKS = {
+    "count": ("a number >= 0", lambda v: v >= 0),
+    "positive": ("a number > 0", lambda v: v > 0),
+    "share": ("a share in [0, 1]", lambda v: 0 <= v <= 1),
+    "whole": ("a whole number >= 0", lambda v: v >= 0 and v == int(v)),
+    "year": ("a year (a whole number)", lambda v: v == int(v) and 1800 <= v <= 2300),
+    "number": ("a finite number", lambda v: True),
+}
+
+
+def _read_frame(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".xlsx":
+        return pd.read_excel(path, dtype=str).fillna("")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
+
+
+@dataclass
+class Table:
+    """A table read as text, with checks that name the file, row and column."""
+
+    path: Path
+    frame: pd.DataFrame
+    label: str = "district"
+    """Column shown beside the row number in messages, when present."""
+
+    @classmethod
+    def read(cls, path: str | Path, key: str, label: str = "district") -> "Table":
+        """Read the table the scenario key ``key`` names."""
+        path = Path(path)
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise ScenarioError(f"{key}: {shown(path)}: unsupported table format {path.suffix!r}; use .csv or .xlsx")
+        if not path.is_file():
+            raise ScenarioError(f"{key}: {shown(path)}: no such file")
+        try:
+            frame = _read_frame(path)
+        except (pd.errors.ParserError, ValueError, OSError) as error:
+            raise ScenarioError(f"{shown(path)}: cannot read table: {str(error).splitlines()[0]}") from None
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame = frame.apply(lambda column: column.str.strip())
+        return cls(path, frame, label)
+
+    def where(self, row: int) -> str:
+        """``file row N (district X)`` for a 0-based data row."""
+        label = f" ({self.label} {self.frame[self.label].iloc[row]})" if self.label in self.frame else ""
+        return f"{shown(self.path)} row {row + 2}{label}"
+
+    def require(self, *columns: str) -> None:
+        """Fail unless every column is present."""
+        missing = [c for c in columns if c not in self.frame]
+        if missing:
+            raise ScenarioError(
+                f"{shown(self.path)}: missing column {', '.join(missing)}; has {', '.join(self.frame.columns)}"
+            )
+        if self.frame.empty:
+            raise ScenarioError(f"{shown(self.path)}: has no rows")
+
+    def text(self, column: str) -> NDArray[np.str_]:
+        """A text column (codes, names)."""
+        return self.frame[column].to_numpy(dtype=str)
+
+    def numbers(self, column: str, check: str, default: float | None = None) -> NDArray[np.float64]:
+        """A numeric column; blanks take ``default`` (an error when None); values must pass ``check``."""
+        allowed, ok = CHECKS[check]
+        if column not in self.frame:
+            if default is None:
+                self.require(column)
+            return np.full(len(self.frame), default, dtype=float)
+        out = np.empty(len(self.frame))
+        for row, text in enumerate(self.frame[column]):
+            if text == "" and default is not None:
+                out[row] = default
+                continue
+            try:
+                value = float(text.replace(",", ""))
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value) or not ok(value):
+                raise ScenarioError(f"{self.where(row)}: {column} is {text or 'blank'!r}; must be {allowed}")
+            out[row] = value
+        return out
+
+    def codes(self, column: str, known: list[str], what: str = "district code") -> NDArray[np.str_]:
+        """A column of codes that must all be among ``known``."""
+        values = self.text(column)
+        unknown = ~np.isin(values, known)
+        if unknown.any():
+            row = int(np.argmax(unknown))
+            listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+            raise ScenarioError(f"{self.where(row)}: {column} {values[row]!r} is not a known {what}; known: {listed}")
+        return values
+
+    def unique(self, *columns: str) -> None:
+        """Fail on the first row repeating an earlier row's ``columns``."""
+        repeated = self.frame.duplicated(list(columns))
+        if repeated.any():
+            row = int(np.argmax(repeated.to_numpy()))
+            key = ", ".join(f"{c} {self.frame[c].iloc[row]}" for c in columns)
+            raise ScenarioError(f"{self.where(row)}: duplicate row for {key}; each must appear once")

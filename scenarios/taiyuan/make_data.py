@@ -1,0 +1,190 @@
+"""Write the illustrative tables of the Taiyuan default scenario.
+
+Boundaries are real (see extract_boundaries.py); everything written here is
+**illustrative**: plausible numbers for a city of 5.3 million, calibrated to
+the planning record for Xinghualing (杏花岭区) in 2020 (see README.md). Seeded,
+so running it again writes the same files.
+
+Run: ``python scenarios/taiyuan/make_data.py``
+"""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).parent
+BASE_YEAR, TOP = 2020, 100
+XINGHUALING = "140107"
+KINDERGARTEN_PUPILS, PRESCHOOL_GER, PRIMARY_PUPILS = 16_760, 0.985, 48_550
+URBAN = ("市区", "Urban districts")
+
+# code, name, English name, population 2020 (thousands), net migrants a year (thousands)
+DISTRICTS = [
+    ("140105", "小店区", "Xiaodian", 1264, 6.0),
+    ("140106", "迎泽区", "Yingze", 700, 1.0),
+    ("140107", "杏花岭区", "Xinghualing", 710, 1.5),
+    ("140108", "尖草坪区", "Jiancaoping", 530, 1.5),
+    ("140109", "万柏林区", "Wanbailin", 880, 2.5),
+    ("140110", "晋源区", "Jinyuan", 330, 1.5),
+    ("140121", "清徐县", "Qingxu", 345, -0.8),
+    ("140122", "阳曲县", "Yangqu", 132, -0.6),
+    ("140123", "娄烦县", "Loufan", 96, -0.5),
+    ("140181", "古交市", "Gujiao", 200, -1.2),
+]
+COUNTIES = {"140121", "140122", "140123", "140181"}
+
+
+def write(name: str, header: list[str], rows: list[list[object]]) -> None:
+    with open(HERE / name, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def age_shape() -> np.ndarray:
+    """Persons by single age, China-2020-like: small young cohorts, a large middle, a shrinking top."""
+    age = np.arange(TOP + 1)
+    shape = np.interp(age, [0, 4, 8, 14, 20, 25, 33, 40, 50, 55, 60, 70, 80, 90, 100],
+                      [0.75, 0.95, 1.05, 1.0, 1.05, 1.2, 1.45, 1.25, 1.45, 1.4, 1.15, 0.85, 0.4, 0.1, 0.01])
+    return shape / shape.sum()
+
+
+def population(rng: np.random.Generator) -> list[list[object]]:
+    rows = []
+    shape = age_shape()
+    for code, _, _, thousands, _ in DISTRICTS:
+        counts = thousands * 1000 * shape * rng.uniform(0.95, 1.05, shape.size)
+        if code == XINGHUALING:  # the planning record: children in kindergarten and primary pupils in 2020
+            counts[3:6] *= KINDERGARTEN_PUPILS / PRESCHOOL_GER / counts[3:6].sum()
+            counts[6:12] *= PRIMARY_PUPILS / counts[6:12].sum()
+        for sex, share in (("female", 0.49), ("male", 0.51)):
+            rows += [[code, sex, age, round(n * share, 3)] for age, n in enumerate(counts)]
+    return rows
+
+
+def survival() -> list[list[object]]:
+    """Gompertz-Makeham survival giving a life expectancy near 80 (female) and 76 (male)."""
+    rows = []
+    age = np.arange(TOP + 1) + 0.5
+    for sex, level in (("female", 0.00002), ("male", 0.00004)):
+        hazard = 0.0003 + level * np.exp(0.098 * age)
+        hazard[0] += 0.003
+        rate = np.exp(-hazard).clip(0.0, 1.0)
+        rate[TOP] = 0.6
+        rows += [[sex, a, round(float(s), 6)] for a, s in enumerate(rate)]
+    return rows
+
+
+def fertility_shape() -> list[list[object]]:
+    age = np.arange(15, 50)
+    weight = np.exp(-0.5 * ((age - 29.5) / 5.0) ** 2)
+    return [[a, round(float(w), 5)] for a, w in zip(age, weight, strict=True)]
+
+
+def births() -> list[list[object]]:
+    """Observed births 2020-2023 (illustrative): a crude birth rate falling from 8.5 to 6.5 per 1,000."""
+    rates = {2020: 8.5, 2021: 7.6, 2022: 6.9, 2023: 6.5}
+    return [[code, year, round(thousands * rate, 1)] for code, _, _, thousands, _ in DISTRICTS for year, rate in rates.items()]
+
+
+def migration() -> list[list[object]]:
+    """Net migrants a year by age: young adults, with their children, into the city or out of the counties."""
+    age = np.arange(TOP + 1)
+    profile = np.exp(-0.5 * ((age - 24) / 6.0) ** 2) + 0.25 * np.exp(-0.5 * ((age - 4) / 3.0) ** 2)
+    profile /= profile.sum()
+    rows = []
+    for code, _, _, _, thousands in DISTRICTS:
+        for sex in ("female", "male"):
+            rows += [[code, sex, a, round(thousands * 500 * p, 2)] for a, p in enumerate(profile) if p > 1e-5]
+    return rows
+
+
+def housing_profile() -> list[list[object]]:
+    """Ages of people moving into new estates: young families."""
+    age = np.arange(TOP + 1)
+    share = np.exp(-0.5 * ((age - 33) / 8.0) ** 2) + 0.45 * np.exp(-0.5 * ((age - 5) / 4.0) ** 2)
+    share[share < 1e-4] = 0.0
+    share /= share.sum()
+    rounded = np.round(share, 6)
+    rounded[33] += 1.0 - rounded.sum()
+    return [[a, f"{s:.6f}"] for a, s in enumerate(rounded) if s > 0]
+
+
+STAGES = {  # stage: (ages, enrolment ratio, public share, class size as run, kind, Chinese kind)
+    "preschool": ((3, 5), 0.95, 0.45, 30, "K", "幼儿园"),
+    "primary": ((6, 11), 1.0, 0.94, 50, "P", "小学"),
+    "junior": ((12, 14), 1.0, 0.95, 55, "J", "初中"),
+    "senior_general": ((15, 17), 0.55, 0.9, 50, "G", "普通高中"),
+    "senior_vocational": ((15, 17), 0.35, 0.9, 45, "V", "中职学校"),
+}
+
+
+def schools(rng: np.random.Generator, people: list[list[object]]) -> list[list[object]]:
+    """Schools sized to about the 2020 public and private demand of each district."""
+    by_age: dict[str, np.ndarray] = {}
+    for code, _, age, n in people:
+        by_age.setdefault(str(code), np.zeros(TOP + 1))[int(age)] += float(n)
+    rows = []
+    for code, name, _, _, _ in DISTRICTS:
+        for stage, ((lo, hi), ger, public_share, class_size, kind, label) in STAGES.items():
+            pupils = by_age[code][lo : hi + 1].sum() * ger
+            if code == XINGHUALING and stage == "preschool":
+                rows += xinghualing_kindergartens(rng, name)
+                continue
+            if code == XINGHUALING and stage == "primary":
+                public, private = [int(c) for c in split(900, 49, rng)], [24, 22]
+            else:
+                size = {"K": 7, "P": 20, "J": 18, "G": 30, "V": 24}[kind]
+                public_classes = pupils * public_share / class_size * rng.uniform(0.9, 1.05)
+                private_classes = pupils * (1 - public_share) / class_size
+                public = [int(c) for c in split(public_classes, max(1, round(public_classes / size)), rng)]
+                private = [int(c) for c in split(private_classes, max(0, round(private_classes / size)), rng)]
+            for sector, counts in (("public", public), ("private", private)):
+                for i, classes in enumerate(counts, 1):
+                    tag = "公办" if sector == "public" else "民办"
+                    inclusive = "yes" if kind == "K" and sector == "private" and i <= 0.75 * len(counts) else ""
+                    rows.append([f"{code}-{kind}{'U' if sector == 'public' else 'R'}{i:03d}", f"{name}{tag}{label}{i}",
+                                 code, stage, sector, max(classes, 1), "", inclusive, "", ""])
+    return rows
+
+
+def split(total: float, parts: int, rng: np.random.Generator) -> np.ndarray:
+    """``total`` classes in ``parts`` schools of varied size, in whole classes."""
+    if parts == 0:
+        return np.zeros(0)
+    weights = rng.uniform(0.6, 1.4, parts)
+    classes = np.floor(total * weights / weights.sum())
+    classes[: int(round(total - classes.sum()))] += 1
+    return classes
+
+
+def xinghualing_kindergartens(rng: np.random.Generator, name: str) -> list[list[object]]:
+    """100 kindergartens: 40 public (about 47.7% of the 16,760 children) and 60 private, 45 of them inclusive."""
+    rows = []
+    for i, classes in enumerate(split(266, 40, rng), 1):
+        rows.append([f"{XINGHUALING}-KU{i:03d}", f"{name}公办幼儿园{i}", XINGHUALING, "preschool", "public", int(classes), "", "", "", ""])
+    for i, classes in enumerate(split(300, 60, rng), 1):
+        rows.append([f"{XINGHUALING}-KR{i:03d}", f"{name}民办幼儿园{i}", XINGHUALING, "preschool", "private", int(classes), "",
+                     "yes" if i <= 45 else "no", "", ""])
+    return rows
+
+
+def main() -> None:
+    rng = np.random.default_rng(2020)
+    write("districts.csv", ["code", "name", "name_en", "senior_area", "senior_area_name", "senior_area_name_en"],
+          [[c, n, e, c if c in COUNTIES else "140100", n if c in COUNTIES else URBAN[0], e if c in COUNTIES else URBAN[1]]
+           for c, n, e, _, _ in DISTRICTS])
+    people = population(rng)
+    write("population_2020.csv", ["district", "sex", "age", "population"], people)
+    write("survival.csv", ["sex", "age", "survival"], survival())
+    write("fertility_shape.csv", ["age", "weight"], fertility_shape())
+    write("births.csv", ["district", "year", "births"], births())
+    write("migration.csv", ["district", "sex", "age", "net_migrants"], migration())
+    write("housing_age_profile.csv", ["age", "share"], housing_profile())
+    write("schools.csv", ["id", "name", "district", "stage", "sector", "classes", "places", "inclusive", "opens", "closes"],
+          schools(rng, people))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The engine: a scenario's inputs in, the Result (an xarray Dataset) out.
+
+The Result has dims ``year, district, sex, age`` for the population and
+``stage, area, year`` for the place figures. ``area`` is every planning area
+of any stage; a stage's figures are NaN in areas it is not planned by, and
+``planned[stage, area]`` says which are.
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+import xarray as xr
+
+from .. import __version__
+from ..models import SEXES
+from ..models import capacity as cap
+from ..models import enrolment as enr
+from ..models import gap as gp
+from ..models.housing import pupil_yield
+from ..models.population import Array
+from ..scenarios.capacity import Lines
+from ..scenarios.inputs import Inputs, StageInputs
+from .project import project
+
+FIGURES = (
+    "school_age_population",
+    "enrolment",
+    "public_demand",
+    "public_capacity",
+    "gap",
+    "utilization",
+    "classes_needed",
+    "teachers_needed",
+    "cost",
+    "private_capacity",
+    "inclusive_demand",
+    "inclusive_capacity",
+    "inclusive_gap",
+    "teachers",
+    "teacher_gap",
+)
+"""Figures per (stage, area, year), in the order of results.csv."""
+
+
+def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Dataset:
+    """Project the population and compute places needed, capacity and gap."""
+    years = inputs.years
+    log("projecting population")
+    projection, developments = project(inputs.population, len(years))
+    areas, area_names, area_names_en = _areas(inputs.stages)
+    log("computing places needed, capacity and gap")
+    figures = {name: np.full((len(inputs.stages), len(areas), len(years)), np.nan) for name in FIGURES}
+    planned = np.zeros((len(inputs.stages), len(areas)), dtype=bool)
+    for k, stage in enumerate(inputs.stages):
+        columns = [areas.index(a) for a in dict.fromkeys(stage.area_of)]
+        planned[k, columns] = True
+        for name, values in _stage_figures(stage, projection.population, inputs.lines, inputs).items():
+            figures[name][k][columns] = values.T
+    population_sexes = list(SEXES) if projection.population.shape[2] == 2 else ["total"]
+    result = xr.Dataset(
+        {
+            "population": (("year", "district", "sex", "age"), projection.population),
+            "births": (("year", "district"), projection.births),
+            "deaths": (("year", "district"), projection.deaths),
+            "net_migration": (("year", "district"), projection.net_migration),
+            "clipped": (("year", "district"), projection.clipped),
+            **{name: (("stage", "area", "year"), values) for name, values in figures.items()},
+            "planned": (("stage", "area"), planned),
+        },
+        coords={
+            "year": years,
+            "district": inputs.districts.codes,
+            "district_name": ("district", inputs.districts.names),
+            "district_name_en": ("district", inputs.districts.names_en),
+            "sex": population_sexes,
+            "age": np.arange(projection.population.shape[-1]),
+            "stage": [stage.name for stage in inputs.stages],
+            "area": areas,
+            "area_name": ("area", [area_names[a] for a in areas]),
+            "area_name_en": ("area", [area_names_en[a] for a in areas]),
+        },
+        attrs=_attributes(inputs),
+    )
+    if developments:
+        result["pupil_yield"] = _pupil_yield(inputs, developments)
+    if inputs.boundaries is not None:
+        result["geometry_wkt"] = ("area", _area_shapes(inputs, areas))
+    inputs.warnings.extend(_warnings(result))
+    return result
+
+
+def _areas(stages: list[StageInputs]) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Every planning area of any stage, with its names in Chinese and English."""
+    names: dict[str, str] = {}
+    names_en: dict[str, str] = {}
+    for stage in stages:
+        for area in stage.area_of:
+            names.setdefault(area, stage.area_names[area])
+            names_en.setdefault(area, stage.area_names_en[area])
+    return list(names), names, names_en
+
+
+def _per_area(values: Array, stage: StageInputs) -> tuple[Array, list[str]]:
+    """Sum ``[year, district]`` into ``[year, area]`` of the stage's planning areas."""
+    areas = list(dict.fromkeys(stage.area_of))
+    index = np.array([areas.index(a) for a in stage.area_of], dtype=np.intp)
+    return cap.area_totals(values, index, len(areas)), areas
+
+
+def _first_of_area(values: Array, stage: StageInputs) -> Array:
+    """A ``[year, district]`` standard as ``[year, area]`` (one value per area, see read_stage)."""
+    areas = list(dict.fromkeys(stage.area_of))
+    return values[:, [stage.area_of.index(a) for a in areas]]
+
+
+def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: Inputs) -> dict[str, Array]:
+    """All figures of one stage as ``[year, area]``."""
+    sap = enr.school_age_population(population, stage.lo, stage.hi)
+    pupils = enr.enrolment(sap, stage.gross_enrolment)
+    public = enr.public_demand(pupils, stage.migrant_share, stage.public_share_local, stage.public_share_migrant)
+    capacity = _capacity(stage, lines, inputs)
+    summed = {
+        "school_age_population": sap,
+        "enrolment": pupils,
+        "public_demand": public,
+        **capacity,
+    }
+    if stage.inclusive_share is not None:
+        summed["inclusive_demand"] = enr.inclusive_demand(pupils, stage.inclusive_share)
+    out = {name: _per_area(values, stage)[0] for name, values in summed.items()}
+    class_size = _first_of_area(stage.class_size, stage)
+    out["gap"] = gp.gap(out["public_demand"], out["public_capacity"])
+    out["utilization"] = gp.utilization(out["public_demand"], out["public_capacity"])
+    out["classes_needed"] = gp.classes_needed(out["public_demand"], class_size)
+    out["teachers_needed"] = gp.teachers_needed(out["public_demand"], _first_of_area(stage.pupil_teacher_ratio, stage))
+    out["cost"] = gp.shortage_cost(out["gap"], _first_of_area(stage.cost_per_place, stage))
+    if stage.inclusive_share is not None:
+        out["inclusive_gap"] = gp.gap(out["inclusive_demand"], out["inclusive_capacity"])
+    else:
+        out.pop("inclusive_capacity")
+    if "teachers" in out:
+        out["teacher_gap"] = out["teachers_needed"] - out["teachers"]
+    return out
+
+
+def _capacity(stage: StageInputs, lines: Lines, inputs: Inputs) -> dict[str, Array]:
+    """Public, private and inclusive places (and public teachers where given) ``[year, district]``."""
+    codes = inputs.districts.codes
+    mine = np.flatnonzero(np.array(lines.stage) == stage.name)
+    district = np.array([codes.index(lines.district[i]) for i in mine], dtype=np.intp)
+    parent = lines.parent[mine]
+    closes = np.minimum(lines.closes[mine], lines.closes[parent])
+    open_ = cap.is_open(lines.opens[mine], closes, inputs.years)
+    public = open_ & (inputs.years[:, None] >= lines.public_from[parent][None, :])
+    places = cap.school_places(lines.classes[mine], lines.places[mine], stage.class_size[:, district]) * open_
+
+    def by_district(values: Array) -> Array:
+        return cap.area_totals(values, district, len(codes))
+
+    out = {
+        "public_capacity": by_district(places * public),
+        "private_capacity": by_district(places * ~public),
+        "inclusive_capacity": by_district(places * (public | lines.inclusive[parent])),
+    }
+    teachers = lines.teachers[mine]
+    if not np.isnan(teachers).all():
+        out["teachers"] = by_district(np.nan_to_num(teachers) * public)
+    return out
+
+
+def _pupil_yield(inputs: Inputs, developments: dict[str, Array]) -> xr.DataArray:
+    """Pupils per 100 dwellings of each development, by stage and year."""
+    values = np.zeros((len(developments), len(inputs.stages), len(inputs.years)))
+    for i, (name, population) in enumerate(developments.items()):
+        for k, stage in enumerate(inputs.stages):
+            pupils = enr.enrolment(enr.school_age_population(population, stage.lo, stage.hi), stage.gross_enrolment)
+            values[i, k] = pupil_yield(pupils.sum(axis=1), inputs.population.dwellings[name])
+    return xr.DataArray(
+        values,
+        dims=("development", "stage", "year"),
+        coords={"development": list(developments), "stage": [s.name for s in inputs.stages], "year": inputs.years},
+    )
+
+
+def _area_shapes(inputs: Inputs, areas: list[str]) -> list[str]:
+    """Each area's shape (districts dissolved) as WKT, so the Result is self-contained for maps."""
+    shapes = inputs.boundaries.geometry
+    members: dict[str, list[str]] = {area: [] for area in areas}
+    for stage in inputs.stages:
+        for code, area in zip(inputs.districts.codes, stage.area_of, strict=True):
+            if code not in members[area]:
+                members[area].append(code)
+    return [shapes.loc[members[area]].union_all().wkt for area in areas]
+
+
+def _attributes(inputs: Inputs) -> dict[str, str | int]:
+    scenario = inputs.scenario
+    return {
+        "scenario": scenario.name,
+        "title": scenario.title or scenario.name,
+        "options": ", ".join(scenario.options),
+        "currency": scenario.currency,
+        "base_year": scenario.base_year,
+        "population_method": scenario.population.method,
+        "placeplan_version": __version__,
+    }
+
+
+def _warnings(result: xr.Dataset) -> list[str]:
+    """Suspicious but legal results (``--strict`` makes them errors)."""
+    notes = []
+    clipped = result["clipped"].sum("year")
+    for code in result["district"].values[clipped.values > 0]:
+        notes.append(
+            f"population: net migration would make cells negative in district {code}; "
+            f"{float(clipped.sel(district=code)):.1f} persons added back in all"
+        )
+    empty = result["planned"] & (result["public_capacity"].max("year") == 0)
+    for stage, area in zip(*np.nonzero(empty.values), strict=True):
+        notes.append(
+            f"capacity: no public {result['stage'].values[stage]} places in area "
+            f"{result['area'].values[area]} ({result['area_name'].values[area]}) in any year"
+        )
+    return notes
+
+
+__all__ = ["FIGURES", "run"]

@@ -1,0 +1,95 @@
+"""Write a Result to its folder, atomically: everything is written beside it, then moved in place."""
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from ..scenarios import Inputs
+from ..scenarios.load import shown
+from .engine import FIGURES
+
+
+def results_table(result: xr.Dataset) -> pd.DataFrame:
+    """One row per planned (area, stage, year): the ``results.csv`` table."""
+    figures = [name for name in FIGURES if name in result and not result[name].isnull().all()]
+    table = result[figures].to_dataframe().reset_index()
+    planned = result["planned"].to_dataframe().reset_index()
+    table = table.merge(planned[planned["planned"]][["stage", "area"]], on=["stage", "area"])
+    table.insert(0, "scenario", result.attrs["scenario"])
+    ordered = ["scenario", "area", "area_name", "stage", "year", *figures]
+    return table[ordered].sort_values(["stage", "area", "year"], key=_stage_order(result)).reset_index(drop=True)
+
+
+def _stage_order(result: xr.Dataset) -> Callable[[pd.Series], pd.Series]:
+    order = {name: i for i, name in enumerate(result["stage"].values)}
+    return lambda column: column.map(order) if column.name == "stage" else column
+
+
+def population_table(result: xr.Dataset) -> pd.DataFrame:
+    """``district, sex, age, year, population``: the ``population.csv`` table."""
+    table = result["population"].to_dataframe().reset_index()
+    return table[["district", "sex", "age", "year", "population"]].sort_values(["district", "sex", "year", "age"])
+
+
+def input_files(inputs: Inputs) -> list[Path]:
+    """Every file the scenario read: its YAML files and its tables."""
+    files = set(inputs.loaded.origins.values()) | {inputs.loaded.path}
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, str) and Path(value).is_absolute() and Path(value).is_file():
+            files.add(Path(value))
+
+    walk(inputs.scenario.model_dump(warnings=False))
+    return sorted(files)
+
+
+def run_record(result: xr.Dataset, inputs: Inputs, seed: int | None = None) -> dict[str, object]:
+    """``run.json``: what was run, on which inputs (SHA-256), by which version, with which warnings."""
+    return {
+        "scenario": result.attrs["scenario"],
+        "title": result.attrs["title"],
+        "options": list(inputs.scenario.options),
+        "placeplan_version": result.attrs["placeplan_version"],
+        "seed": seed,
+        "inputs": {shown(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in input_files(inputs)},
+        "warnings": inputs.warnings,
+    }
+
+
+def write(result: xr.Dataset, inputs: Inputs, folder: Path, maps: Callable[[xr.Dataset, Path], None] | None = None) -> Path:
+    """Write ``results.csv``, ``population.csv``, ``results.nc``, ``run.json`` and ``maps/`` to ``folder``.
+
+    Nothing appears in ``folder`` unless all of it was written.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        results_table(result).to_csv(staging / "results.csv", index=False)
+        population_table(result).to_csv(staging / "population.csv", index=False)
+        result.to_netcdf(staging / "results.nc", engine="h5netcdf")
+        (staging / "run.json").write_text(
+            json.dumps(run_record(result, inputs), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        if maps is not None:
+            maps(result, staging / "maps")
+        if folder.exists():
+            retired = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(retired, ignore_errors=True)
+            folder.rename(retired)
+            staging.rename(folder)
+            shutil.rmtree(retired)
+        else:
+            staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder

@@ -1,0 +1,53 @@
+"""Run the scenario's population method over all districts at once."""
+
+import numpy as np
+
+from ..models.population import Array, Projection, cohort_component, cohort_ratio
+from ..scenarios.inputs import PopulationInputs
+
+
+def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dict[str, Array]]:
+    """The projection ``[year, district, sex, age]`` and each housing development's own residents.
+
+    Developments are projected as extra batch rows that start empty and take
+    only that development's migrants, with their district's rates, so their
+    pupils can be reported per 100 dwellings (the pupil yield).
+    """
+    if population.method == "given":
+        return _accounted(population.base), {}
+    if population.method == "cohort_ratio":
+        base = population.base.sum(axis=1)  # sexes combined: births and totals are not by sex
+        assert population.births is not None and population.total is not None
+        projected = cohort_ratio(base, population.births, population.total)[:, :, None, :]
+        return _accounted(projected, births=np.nan_to_num(population.births)), {}
+    assert population.survival is not None and population.fertility is not None
+    assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
+    names = list(population.developments)
+    housing = [population.developments[name] for name in names]
+    migration = np.zeros((n_years, *population.base.shape)) if population.migration is None else population.migration
+    counts, rates = (np.zeros_like(migration), migration) if population.migration_is_rate else (migration, None)
+    counts = np.stack([counts + sum(housing, np.zeros_like(counts)), *housing], axis=1)
+    base = np.stack([population.base, *(np.zeros_like(population.base) for _ in names)])
+    observed = population.births
+    if observed is not None:
+        observed = np.stack([observed, *(np.full_like(observed, np.nan) for _ in names)], axis=1)
+    batch = (slice(None), None)
+    result = cohort_component(
+        base,
+        population.survival[batch],
+        population.fertility[batch],
+        population.sex_ratio_at_birth[batch],
+        np.repeat(population.infant_survival[..., None], 2, axis=-1)[batch],
+        counts,
+        observed,
+        None if rates is None else np.stack([rates, *(np.zeros_like(rates) for _ in names)], axis=1),
+    )
+    whole = Projection(*(getattr(result, f)[:, 0] for f in Projection.__dataclass_fields__))
+    return whole, {name: result.population[:, i + 1] for i, name in enumerate(names)}
+
+
+def _accounted(population: Array, births: Array | None = None) -> Projection:
+    """A projection given as numbers: births where known, the rest of the change unexplained (NaN)."""
+    shape = population.shape[:2]
+    unknown = np.full(shape, np.nan)
+    return Projection(population, unknown if births is None else births, unknown, unknown.copy(), np.zeros(shape))
