@@ -36,6 +36,7 @@ def plot_gap(result: xr.Dataset, stage: str, year: int, ax: Any = None) -> Any:
     """Draw the gap of ``stage`` in ``year`` by planning area on ``ax`` (made if None); returns the axes."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.patheffects import withStroke
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 7), layout="constrained")
@@ -54,7 +55,14 @@ def plot_gap(result: xr.Dataset, stage: str, year: int, ax: Any = None) -> Any:
     )
     for _, row in frame.iterrows():
         point = row.geometry.representative_point()
-        ax.annotate(f"{row['name']}\n{row['gap']:+,.0f}", (point.x, point.y), ha="center", va="center", fontsize=7)
+        ax.annotate(
+            f"{row['name']}\n{row['gap']:+,.0f}",
+            (point.x, point.y),
+            ha="center",
+            va="center",
+            fontsize=7,
+            path_effects=[withStroke(linewidth=2.5, foreground="white")],
+        )
     ax.set_title(f"{result.attrs['title']}: {stage} place gap, {year}")
     ax.set_axis_off()
     return ax
