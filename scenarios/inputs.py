@@ -119,9 +119,9 @@ def read_districts(loaded: Loaded) -> Districts:
     if blank.any():
         raise ScenarioError(f"{table.where(int(np.argmax(blank)))}: code is blank; every district needs a code")
     table.unique("code")
-    names = table.text("name")
-    names_en = table.text("name_en") if "name_en" in table.frame else names
-    return Districts(list(codes), list(names), list(names_en), table.frame.set_index("code"))
+    names = [str(name) for name in table.text("name")]
+    names_en = [str(name) for name in table.text("name_en")] if "name_en" in table.frame else names
+    return Districts([str(code) for code in codes], names, names_en, table.frame.set_index("code"))
 
 
 def read_boundaries(loaded: Loaded, districts: Districts) -> Any:

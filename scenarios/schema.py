@@ -67,8 +67,8 @@ class Population(Strict):
     base: Table
     """Table ``district, sex, age, population`` in the base year (``given``: also ``year``, every year).
     ``cohort_ratio`` accepts ``sex`` = ``total`` for sexes combined."""
-    max_age: int = Field(100, ge=20, le=120)
-    """The open top age group ``A`` (ages 0..A)."""
+    max_age: int = Field(100, ge=50, le=120)
+    """The open top age group ``A`` (ages 0..A); at least 50, above the fertile ages 15..49."""
     survival: Table | None = None
     """Table ``sex, age, survival`` (optionally ``district``): share surviving from age a to a+1."""
     survival_improvement: Share = 0.0  # type: ignore[valid-type]

@@ -99,10 +99,10 @@ class Table:
             out[row] = value
         return out
 
-    def codes(self, column: str, known: list[str], what: str = "district code") -> NDArray[np.str_]:
+    def codes(self, column: str, known: list[str], what: str = "district code") -> list[str]:
         """A column of codes that must all be among ``known``."""
-        values = self.text(column)
-        unknown = ~np.isin(values, known)
+        values = [str(v) for v in self.text(column)]
+        unknown = ~np.isin(values, list(known))
         if unknown.any():
             row = int(np.argmax(unknown))
             listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")

@@ -1,0 +1,106 @@
+"""The engine on the tiny scenario, against figures computed by hand."""
+
+import numpy as np
+import pytest
+
+from placeplan.simulate import simulate
+
+from ..conftest import SCENARIO, write_tiny
+
+
+def test_tiny_scenario_by_hand(tiny):
+    result = simulate(tiny)
+    primary = result.sel(stage="primary")
+    # 100 persons per sex and age, all survive: ages 6..11 of both sexes = 1,200 in every year
+    assert primary["school_age_population"].sel(area="1", year=2020) == pytest.approx(1200)
+    assert primary["public_demand"].sel(area="1", year=2020) == pytest.approx(600)
+    # P1: 10 classes x 40; P2 is private; P3 (district 2) has 300 places from 2021
+    assert primary["public_capacity"].sel(area="1").values == pytest.approx([400] * 4)
+    assert primary["private_capacity"].sel(area="1").values == pytest.approx([200, 200, 0, 0])
+    assert primary["public_capacity"].sel(area="2").values == pytest.approx([0, 300, 300, 300])
+    assert primary["gap"].sel(area="1", year=2020) == pytest.approx(200)
+    assert primary["utilization"].sel(area="1", year=2020) == pytest.approx(1.5)
+    assert np.isnan(primary["utilization"].sel(area="2", year=2020))
+    assert primary["classes_needed"].sel(area="1", year=2020) == 15
+    assert primary["teachers_needed"].sel(area="1", year=2020) == pytest.approx(30)
+    assert primary["cost"].sel(area="1", year=2020) == pytest.approx(200 * 1000)
+    assert primary["cost"].sel(area="2", year=2021) == pytest.approx(300 * 1000)
+
+
+def test_a_stage_planned_by_area_sums_its_districts(tiny):
+    senior = simulate(tiny).sel(stage="senior")
+    # ages 15..17, both sexes, two districts: 1,200 persons; half enrol, all public; one school of 4 x 50
+    assert senior["public_demand"].sel(area="9", year=2020) == pytest.approx(600)
+    assert senior["gap"].sel(area="9", year=2020) == pytest.approx(400)
+    assert senior["area_name"].sel(area="9") == "九县"
+    assert np.isnan(senior["gap"].sel(area="1")).all()
+    assert not senior["planned"].sel(area="1")
+
+
+def test_births_follow_the_tfr_and_age_into_the_population(tiny):
+    result = simulate(tiny)
+    # TFR 1 on women aged 20 only: 100 births a year, half of each sex (SRB 1, S0 1)
+    assert result["births"].sel(district="1", year=2020) == pytest.approx(100)
+    assert result["population"].sel(district="1", year=2021, age=0).values == pytest.approx([50, 50])
+
+
+ACTIONS = {
+    "new_school": {"action": "build", "district": "2", "stage": "primary", "year": 2022, "classes": 5},
+    "bigger_one": {"action": "expand", "school": "P1", "year": 2021, "places": 100},
+    "close_three": {"action": "close", "school": "P3", "year": 2023},
+    "convert_two": {"action": "convert", "school": "P2", "year": 2021},
+    "buy_places": {"action": "buy", "district": "1", "stage": "primary", "year": 2022, "until": 2022, "places": 30},
+}
+
+
+def test_actions_change_capacity_from_their_year(tmp_path):
+    result = simulate(write_tiny(tmp_path, {"actions": ACTIONS}))
+    capacity = result["public_capacity"].sel(stage="primary")
+    # area 1: P1 400 (+100 from 2021), P2 private 200 public from 2021 until it closes in 2022, 30 bought in 2022
+    assert capacity.sel(area="1").values == pytest.approx([400, 700, 530, 500])
+    # area 2: P3 300 from 2021 until closed in 2023; new school 5 x 40 from 2022
+    assert capacity.sel(area="2").values == pytest.approx([0, 300, 500, 200])
+
+
+def test_closing_a_school_closes_its_expansions(tmp_path):
+    actions = {"grow": ACTIONS["bigger_one"], "shut": {"action": "close", "school": "P1", "year": 2022}}
+    capacity = simulate(write_tiny(tmp_path, {"actions": actions}))["public_capacity"].sel(stage="primary", area="1")
+    assert capacity.values == pytest.approx([400, 500, 0, 0])
+
+
+def test_preschool_inclusive_places_count_public_and_inclusive_private(tmp_path):
+    stages = {"preschool": {"public_share": 0.4, "inclusive_share": 0.9, "gross_enrolment": 1.0}}
+    schools = (
+        "id,name,district,stage,sector,classes,inclusive\n"
+        "K1,A,1,preschool,public,2,\nK2,B,1,preschool,private,3,yes\nK3,C,1,preschool,private,1,no\n"
+        "K4,D,2,preschool,public,1,\n"
+    )
+    result = simulate(write_tiny(tmp_path, {"stages": stages}, {"schools.csv": schools})).sel(stage="preschool", area="1")
+    # ages 3..5 of both sexes: 600 children; default class size 30
+    assert result["inclusive_demand"].sel(year=2020) == pytest.approx(540)
+    assert result["inclusive_capacity"].sel(year=2020) == pytest.approx(150)
+    assert result["inclusive_gap"].sel(year=2020) == pytest.approx(390)
+    assert result["public_demand"].sel(year=2020) == pytest.approx(240)
+
+
+def test_migrant_pupils_with_their_own_public_share(tmp_path):
+    primary = {"ages": [6, 11], "migrant_share": 0.25, "public_share_local": 0.8, "public_share_migrant": 0.4}
+    stages = {**SCENARIO["stages"], "primary": primary}
+    result = simulate(write_tiny(tmp_path, {"stages": stages}))
+    # 1,200 pupils: 900 local x 0.8 + 300 migrant x 0.4 = 840
+    assert result["public_demand"].sel(stage="primary", area="1", year=2020) == pytest.approx(840)
+
+
+def test_housing_development_adds_residents_and_reports_pupil_yield(tmp_path):
+    profile = "age,share\n8,1\n"
+    housing = {
+        "age_profile": "profile.csv",
+        "developments": {"estate": {"district": "1", "dwellings": 100, "persons_per_dwelling": 2,
+                                    "completion_year": 2021, "occupancy_years": 2}},
+    }
+    result = simulate(write_tiny(tmp_path, {"housing": housing}, {"profile.csv": profile}))
+    # 200 residents, all aged 8, arrive 100 in 2021 and 100 in 2022; they are primary pupils
+    sap = result["school_age_population"].sel(stage="primary", area="1")
+    assert (sap - 1200).values == pytest.approx([0, 100, 200, 200])
+    # pupils per 100 dwellings: 100 pupils / 100 dwellings x 100
+    assert result["pupil_yield"].sel(development="estate", stage="primary").values == pytest.approx([0, 100, 200, 200])
