@@ -6,6 +6,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from .fonts import chinese_font
+
 SHORTAGE_SURPLUS = "PuOr_r"
 """ColorBrewer purple-orange: orange for shortage, purple for surplus; colour-blind safe."""
 
@@ -36,6 +38,8 @@ def plot_gap(result: xr.Dataset, stage: str, year: int, ax: Any = None) -> Any:
     """Draw the gap of ``stage`` in ``year`` by planning area on ``ax`` (made if None); returns the axes."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
+
+    chinese_font()
     from matplotlib.patheffects import withStroke
 
     if ax is None:

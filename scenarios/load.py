@@ -12,6 +12,8 @@ Table paths are resolved relative to the file that names them.
 """
 
 import difflib
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,23 +158,31 @@ def _did_you_mean(word: str, allowed: Any) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` as ``X``."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        return args[0]
+    return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The keys allowed at ``loc`` (a pydantic error location) of the schema."""
     current: Any = model
     for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            current = field.annotation if field else None
-        if current is None:
+        current = _unwrap(current)
+        if _is_model(current) and str(part) in current.model_fields:
+            current = current.model_fields[str(part)].annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
             return []
-        args = [a for a in getattr(current, "__args__", ()) if a is not type(None)]
-        if getattr(current, "__origin__", None) is dict:
-            current = args[-1]
-        elif args and not (isinstance(current, type) and issubclass(current, BaseModel)):
-            current = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+    current = _unwrap(current)
+    return list(current.model_fields) if _is_model(current) else []
 
 
 def _origin(origins: Origins, loc: tuple[str, ...], default: Path) -> Path:

@@ -14,6 +14,12 @@ from ..scenarios import ScenarioError
 from .api import Step, prepare, run_scenario
 
 
+class BadInput(click.ClickException):
+    """Bad input: exit code 2 and one message."""
+
+    exit_code = 2
+
+
 class Commands(click.Group):
     """Turns bad input into exit code 2 with one message (a traceback only with ``--debug``)."""
 
@@ -23,7 +29,7 @@ class Commands(click.Group):
         except ScenarioError as error:
             if ctx.params.get("debug"):
                 raise
-            raise click.ClickException(str(error)) from None
+            raise BadInput(str(error)) from None
 
 
 def _step_log(quiet: bool) -> Step:

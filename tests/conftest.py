@@ -30,7 +30,21 @@ SCENARIO = {
     },
     "schools": "schools.csv",
 }
+def squares(codes: tuple[str, ...] = ("1", "2")) -> str:
+    """GeoJSON of unit squares side by side, one per district code."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": code},
+            "geometry": {"type": "Polygon", "coordinates": [[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]]},
+        }
+        for i, code in enumerate(codes)
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features})
+
+
 TABLES = {
+    "districts.geojson": squares(),
     "districts.csv": "code,name,name_en,county,county_name\n1,甲区,Jia,9,九县\n2,乙区,Yi,9,九县\n",
     "population.csv": "district,sex,age,population\n"
     + "".join(f"{d},{s},{a},100\n" for d in (1, 2) for s in ("female", "male") for a in range(TOP + 1)),
@@ -42,19 +56,12 @@ TABLES = {
     "P3,Three,2,primary,public,0,300,,2021,\n"
     "S1,High,2,senior,public,4,,,,\n",
 }
-SQUARES = {"1": [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], "2": [[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]}
-
 
 def write_tiny(folder: Path, changes: dict | None = None, tables: dict[str, str] | None = None) -> Path:
     """Write the tiny scenario into ``folder`` (keys in ``changes`` replace top-level keys); return its path."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in {**TABLES, **(tables or {})}.items():
         (folder / name).write_text(text, encoding="utf-8")
-    features = [
-        {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
-        for code, ring in SQUARES.items()
-    ]
-    (folder / "districts.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     scenario = {**SCENARIO, **(changes or {})}
     path = folder / "scenario.yaml"
     path.write_text(yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -1,0 +1,31 @@
+"""Fonts that show Chinese district names as characters, not boxes.
+
+Noto Sans CJK (SIL Open Font Licence 1.1) comes from the PyPI package
+``cvttf-NotoSansCJK-Regular``, a dependency, so a fresh ``pip install`` has it.
+Latin text stays in DejaVu Sans; matplotlib falls back to Noto for CJK glyphs.
+"""
+
+import warnings
+from functools import cache
+
+
+@cache
+def chinese_font() -> str | None:
+    """Register the CJK font with matplotlib and put it in the fallback list; its name, or None."""
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    try:
+        import cvttf_NotoSansCJK_Regular as noto
+    except ImportError:
+        warnings.warn(
+            "placeplan: the font package cvttf-NotoSansCJK-Regular is not installed; Chinese names may show as "
+            "boxes (pip install cvttf-NotoSansCJK-Regular)",
+            stacklevel=2,
+        )
+        return None
+    path = noto.get_TTF_path()
+    font_manager.fontManager.addfont(path)
+    name = font_manager.FontProperties(fname=path).get_name()
+    plt.rcParams["font.family"] = ["DejaVu Sans", name]
+    return name

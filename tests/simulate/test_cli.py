@@ -1,0 +1,196 @@
+"""The command line: outputs of a run, and one clear message with exit code 2 for every input mistake."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import xarray as xr
+import yaml
+from click.testing import CliRunner
+
+from placeplan.simulate.cli import main
+
+from ..conftest import SCENARIO, TABLES, squares, write_tiny
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_run_writes_every_output(tiny, tmp_path):
+    out = tmp_path / "out"
+    result = invoke("run", str(tiny), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["maps", "population.csv", "results.csv", "results.nc", "run.json"]
+    table = pd.read_csv(out / "results.csv", dtype={"area": str})
+    assert list(table.columns[:14]) == [
+        "scenario", "area", "area_name", "stage", "year", "school_age_population", "enrolment", "public_demand",
+        "public_capacity", "gap", "utilization", "classes_needed", "teachers_needed", "cost",
+    ]
+    assert len(table) == (2 + 1) * 4  # primary in 2 districts, senior in 1 area, 4 years
+    assert (table["gap"] == table["public_demand"] - table["public_capacity"]).all()
+    population = pd.read_csv(out / "population.csv")
+    assert list(population.columns) == ["district", "sex", "age", "year", "population"]
+    assert len(population) == 2 * 2 * 51 * 4
+    record = json.loads((out / "run.json").read_text())
+    assert record["scenario"] == "tiny" and record["seed"] is None
+    assert any(name.endswith("schools.csv") for name in record["inputs"])
+    assert sorted(p.name for p in (out / "maps").iterdir()) == ["gap_primary_2020.png", "gap_senior_2020.png"]
+    with xr.open_dataset(out / "results.nc") as stored:
+        assert float(stored["gap"].sel(stage="primary", area="1", year=2020)) == pytest.approx(200)
+
+
+def test_validate_reports_what_it_checked(tiny):
+    result = invoke("validate", str(tiny))
+    assert result.exit_code == 0
+    assert result.output == "tiny: ok (2 districts, 2 stages, 2020-2023)\n"
+
+
+def test_run_logs_its_steps_on_stderr(tiny, tmp_path):
+    result = invoke("run", str(tiny), "--out", str(tmp_path / "out"))
+    assert "projecting population" in result.stderr and "done" in result.stderr
+
+
+def _broken(folder: Path, changes: dict | None = None, tables: dict[str, str] | None = None) -> Path:
+    return write_tiny(folder, changes, tables)
+
+
+def _replace(table: str, old: str, new: str) -> dict[str, str]:
+    assert old in TABLES[table]
+    return {table: TABLES[table].replace(old, new, 1)}
+
+
+BAD_INPUT = {
+    "unknown key": (
+        {"stages": {**SCENARIO["stages"], "primary": {**SCENARIO["stages"]["primary"], "clas_size": 45}}}, None,
+        "scenario.yaml: stages.primary.clas_size: unknown key (did you mean 'class_size'?); allowed: ages, "
+        "gross_enrolment, migrant_share, public_share, public_share_local, public_share_migrant, inclusive_share, "
+        "class_size, pupil_teacher_ratio, cost_per_place, area",
+    ),
+    "misspelled top key": (
+        {"school": "schools.csv"}, None,
+        "scenario.yaml: school: unknown key (did you mean 'schools'?); allowed: name, title, base_year, end_year, "
+        "currency, districts, boundaries, population, housing, stages, schools, actions",
+    ),
+    "share above 1": (
+        {"stages": {"primary": {"ages": [6, 11], "public_share": {2020: 0.5, 2025: 1.5}}}}, None,
+        "scenario.yaml: stages.primary.public_share: year 2025: 1.5 is out of range; must be a share in [0, 1]",
+    ),
+    "NaN in a scenario": (
+        {"population": {**SCENARIO["population"], "infant_survival": float("nan")}}, None,
+        "scenario.yaml: population.infant_survival: nan is out of range; must be a share in [0, 1]",
+    ),
+    "missing file": (
+        {"schools": "school_list.csv"}, None, "schools: school_list.csv: no such file",
+    ),
+    "missing column": (
+        None, {"schools.csv": TABLES["schools.csv"].replace("classes", "rooms")},
+        "schools.csv: missing column classes; has id, name, district, stage, sector, rooms, places, inclusive, "
+        "opens, closes",
+    ),
+    "duplicate district code": (
+        None, {"districts.csv": TABLES["districts.csv"].replace("2,乙区", "1,乙区")},
+        "districts.csv row 3 (code 1): duplicate row for code 1; each must appear once",
+    ),
+    "boundaries do not match": (
+        None, {"districts.geojson": squares(("1", "3"))},
+        "districts.geojson: district codes do not match the district table districts.csv: not in the table: 3; "
+        "without a shape: 2",
+    ),
+    "unknown district in a table": (
+        None, _replace("schools.csv", "P3,Three,2", "P3,Three,7"),
+        "schools.csv row 4 (id P3): district '7' is not a known district code; known: 1, 2",
+    ),
+    "negative count": (
+        None, _replace("schools.csv", "P1,One,1,primary,public,10", "P1,One,1,primary,public,-3"),
+        "schools.csv row 2 (id P1): classes is '-3'; must be a whole number >= 0",
+    ),
+    "NaN in a table": (
+        None, _replace("population.csv", "1,female,0,100", "1,female,0,NaN"),
+        "population.csv row 2 (district 1): population is 'NaN'; must be a number >= 0",
+    ),
+    "survival above 1": (
+        None, _replace("survival.csv", "\nmale,7,1\n", "\nmale,7,1.2\n"),
+        "survival.csv row 60: survival is '1.2'; must be a share in [0, 1]",
+    ),
+    "age outside the range": (
+        None, {"population.csv": TABLES["population.csv"] + "1,female,51,100\n"},
+        "population.csv row 206 (district 1): age 51 is outside 0..50; ages run 0 to 50",
+    ),
+    "school closes before it opens": (
+        None, _replace("schools.csv", "P3,Three,2,primary,public,0,300,,2021,", "P3,Three,2,primary,public,0,300,,2021,2019"),
+        "schools.csv row 4 (id P3): opens 2021 is not before closes 2019",
+    ),
+    "overlapping years in a table": (
+        {"population": {**SCENARIO["population"], "births": "births.csv"}},
+        {"births.csv": "district,year,births\n1,2021,90\n2,2021,80\n1,2021,95\n"},
+        "births.csv row 4 (district 1): duplicate row for district 1, year 2021; each must appear once",
+    ),
+    "action on an unknown school": (
+        {"actions": {"shut": {"action": "close", "school": "P9", "year": 2022}}}, None,
+        "scenario.yaml: actions.shut.school: 'P9' is not a school id in the schools table",
+    ),
+    "action missing a key": (
+        {"actions": {"new": {"action": "build", "district": "1", "stage": "primary", "year": 2022}}}, None,
+        "scenario.yaml: actions.new: build needs exactly one of classes or places",
+    ),
+    "end before base": (
+        {"end_year": 2019}, None,
+        "scenario.yaml: (top level): end_year 2019 must be after base_year 2020, within 100 years",
+    ),
+    "stage of an unknown planning area": (
+        {"stages": {"primary": {"ages": [6, 11], "public_share": 1, "area": "countee"}, "senior": SCENARIO["stages"]["senior"]}},
+        None,
+        "scenario.yaml: stages.primary.area: 'countee' is not a column of the district table; allowed: district, county",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_gets_exit_code_2_and_one_message(case, tmp_path, monkeypatch):
+    changes, tables, message = BAD_INPUT[case]
+    scenario = _broken(tmp_path / "tiny", changes, tables)
+    monkeypatch.chdir(scenario.parent)
+    out = tmp_path / "out"
+    result = invoke("run", "scenario.yaml", "--out", str(out), "--quiet")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"Error: {message}\n"
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_malformed_yaml_names_line_and_column(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("broken.yaml").write_text("name: x\nstages:\n  primary: [6, 11\n", encoding="utf-8")
+    result = invoke("validate", "broken.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: broken.yaml: line 4, column 1: malformed YAML: ")
+
+
+def test_debug_shows_the_traceback(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("--debug", "validate", "missing.yaml")
+    assert result.exit_code == 1 and isinstance(result.exception, ValueError)
+
+
+def test_a_failed_run_leaves_the_previous_results_alone(tiny, tmp_path):
+    out = tmp_path / "out"
+    assert invoke("run", str(tiny), "--out", str(out), "-q").exit_code == 0
+    before = (out / "results.csv").read_text()
+    yaml_keys = yaml.safe_load(tiny.read_text())
+    yaml_keys["end_year"] = 2019
+    tiny.write_text(yaml.safe_dump(yaml_keys))
+    assert invoke("run", str(tiny), "--out", str(out), "-q").exit_code == 2
+    assert (out / "results.csv").read_text() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_strict_turns_warnings_into_errors(tmp_path, monkeypatch):
+    schools = TABLES["schools.csv"].replace("S1,High,2,senior,public,4,,,,\n", "S1,High,2,senior,private,4,,,,\n")
+    scenario = write_tiny(tmp_path / "tiny", tables={"schools.csv": schools})
+    monkeypatch.chdir(scenario.parent)
+    assert invoke("run", "scenario.yaml", "--out", str(tmp_path / "a"), "-q").exit_code == 0
+    result = invoke("run", "scenario.yaml", "--strict", "--out", str(tmp_path / "b"), "-q")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: scenario.yaml: --strict: capacity: no public senior places in area 9 (九县) in any year\n"
