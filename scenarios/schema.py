@@ -4,8 +4,10 @@ Table values are file paths (already made absolute by :mod:`.load`); the
 tables themselves are checked by :mod:`.tables` and :mod:`.inputs`.
 """
 
+import json
 from functools import partial
-from typing import Annotated, Literal, Self
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
@@ -214,7 +216,7 @@ class Scenario(Strict):
     """A scenario file after ``extends:`` and ``options:`` are merged."""
 
     name: str
-    """Short name, used for the results folder; defaults to the file name."""
+    """Short name, used for the results folder; defaults to the file name (not inherited)."""
     title: str | None = None
     """Title for maps and reports."""
     base_year: int
@@ -245,3 +247,34 @@ class Scenario(Strict):
         if not self.base_year < self.end_year <= self.base_year + 100:
             raise ValueError(f"end_year {self.end_year} must be after base_year {self.base_year}, within 100 years")
         return self
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file, for editors (``# yaml-language-server: $schema=...``)."""
+    schema = Scenario.model_json_schema()
+    schema["title"] = "placeplan scenario"
+    schema["properties"].pop("options")
+    schema["properties"]["extends"] = {
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        "description": "Scenario file(s) this one builds on, relative to this file.",
+    }
+    schema["properties"]["options"] = {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Named overrides to apply, in order; two setting the same key is an error.",
+    }
+    schema["properties"]["overrides"] = {
+        "type": "object",
+        "additionalProperties": {"type": "object"},
+        "description": "Named partial scenarios that `options:` can apply.",
+    }
+    schema.pop("required")  # a file that extends another needs none of them; the merged scenario is checked
+    return schema
+
+
+SCHEMA_FILE = Path(__file__).with_name("schema.json")
+
+
+def write_json_schema() -> None:
+    """Write ``schema.json`` beside this module (tests/scenarios/test_schema.py says when)."""
+    SCHEMA_FILE.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

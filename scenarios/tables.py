@@ -95,7 +95,8 @@ class Table:
             except ValueError:
                 value = math.nan
             if not math.isfinite(value) or not ok(value):
-                raise ScenarioError(f"{self.where(row)}: {column} is {text or 'blank'!r}; must be {allowed}")
+                shown_text = repr(text) if text else "blank"
+                raise ScenarioError(f"{self.where(row)}: {column} is {shown_text}; must be {allowed}")
             out[row] = value
         return out
 

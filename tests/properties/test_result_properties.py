@@ -1,0 +1,73 @@
+"""Invariants of whole runs: the gap identity everywhere, population accounting, NetCDF round trip."""
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from placeplan.simulate import simulate
+
+from ..conftest import SCENARIO, write_tiny
+
+shares = st.floats(0, 1)
+run_settings = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def tiny_variants(draw):
+    primary = {
+        "ages": [6, 11],
+        "migrant_share": draw(shares),
+        "public_share_local": {2020: draw(shares), 2023: draw(shares)},
+        "public_share_migrant": draw(shares),
+        "class_size": draw(st.floats(20, 60)),
+    }
+    migration = draw(st.floats(-300, 300))
+    actions = {
+        f"build_{i}": {"action": "build", "district": draw(st.sampled_from(["1", "2"])), "stage": "primary",
+                       "year": draw(st.integers(2018, 2025)), "classes": draw(st.integers(0, 20))}
+        for i in range(draw(st.integers(0, 3)))
+    }
+    return {"stages": {**SCENARIO["stages"], "primary": primary}, "actions": actions}, migration
+
+
+def _run(changes: dict, migration: float) -> xr.Dataset:
+    table = "district,sex,age,net_migrants\n1,female,30,{m}\n2,male,8,{m}\n1,male,50,{m}\n".format(m=migration)
+    population = {**SCENARIO["population"], "migration": {"table": "migration.csv"}}
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_tiny(Path(folder), {**changes, "population": population}, {"migration.csv": table})
+        return simulate(path).load()
+
+
+@run_settings
+@given(tiny_variants())
+def test_gap_is_public_demand_minus_public_capacity_everywhere(variant):
+    result = _run(*variant)
+    planned = result["planned"]
+    gap = result["gap"].where(planned)
+    assert np.allclose(gap, (result["public_demand"] - result["public_capacity"]).where(planned), equal_nan=True)
+    assert result["gap"].where(planned, 0.0).notnull().all()
+    assert result["gap"].where(~planned).isnull().all()
+
+
+@run_settings
+@given(tiny_variants())
+def test_population_changes_by_births_minus_deaths_plus_net_migration(variant):
+    result = _run(*variant)
+    total = result["population"].sum(["sex", "age"])
+    change = total.diff("year", label="lower")
+    components = (result["births"] - result["deaths"] + result["net_migration"]).isel(year=slice(None, -1))
+    assert np.allclose(change, components)
+    assert (result["population"] >= 0).all()
+    # what clipping added back is part of net migration and is reported
+    assert (result["clipped"] >= 0).all()
+
+
+def test_result_round_trips_through_netcdf(tiny, tmp_path):
+    result = simulate(tiny)
+    result.to_netcdf(tmp_path / "results.nc", engine="h5netcdf")
+    with xr.open_dataset(tmp_path / "results.nc", engine="h5netcdf") as stored:
+        xr.testing.assert_identical(stored.load(), result)

@@ -1,0 +1,42 @@
+"""Tables as Chinese offices export them: UTF-8 with or without BOM, GBK/GB18030, and .xlsx."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from placeplan.scenarios import ScenarioError
+from placeplan.scenarios.tables import Table
+
+ROWS = "code,name\n140107,杏花岭区\n140105,小店区\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_in_any_chinese_encoding(tmp_path, encoding):
+    path = tmp_path / "districts.csv"
+    path.write_bytes(ROWS.encode(encoding))
+    table = Table.read(path, "districts")
+    assert list(table.frame.columns) == ["code", "name"]
+    assert list(table.text("name")) == ["杏花岭区", "小店区"]
+
+
+def test_xlsx_reads_like_csv_and_keeps_codes_as_text(tmp_path):
+    path = tmp_path / "districts.xlsx"
+    pd.DataFrame({"code": [140107, 140105], "name": ["杏花岭区", "小店区"], "classes": [12, 3.5]}).to_excel(path, index=False)
+    table = Table.read(path, "districts")
+    assert list(table.text("code")) == ["140107", "140105"]
+    assert table.numbers("classes", "count") == pytest.approx([12, 3.5])
+
+
+def test_blank_cells_take_the_default_or_are_an_error(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text("id,places\nA,\nB,30\n", encoding="utf-8")
+    table = Table.read(path, "schools", label="id")
+    assert np.isnan(table.numbers("places", "count", default=np.nan)[0])
+    with pytest.raises(ScenarioError) as error:
+        table.numbers("places", "count")
+    assert str(error.value).endswith("schools.csv row 2 (id A): places is blank; must be a number >= 0")
+
+
+def test_other_formats_are_refused(tmp_path):
+    with pytest.raises(ScenarioError, match=r"unsupported table format '.ods'; use .csv or .xlsx"):
+        Table.read(tmp_path / "x.ods", "schools")
