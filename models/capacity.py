@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 
 
-def is_open(opens: Array, closes: Array, years: Array) -> NDArray[np.bool_]:
+def is_open(opens: Array, closes: Array, years: NDArray[np.integer] | Array) -> NDArray[np.bool_]:
     """``[year, school]``: open in year ``t`` when ``opens <= t < closes``."""
     years = np.asarray(years)[:, None]
     return (opens[None, :] <= years) & (years < closes[None, :])

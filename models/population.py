@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from . import FEMALE, MALE
+from . import FEMALE
 
 Array = NDArray[np.float64]
 

@@ -38,14 +38,31 @@ class Lines:
     parent: NDArray[np.intp]
     """Line whose sector and closing year this line follows (itself for a school)."""
 
-    def add(self, id: str, name: str, district: str, stage: str, opens: float, closes: float,
-            classes: float, places: float, public_from: float, parent: int | None = None) -> None:
+    def add(
+        self,
+        id: str,
+        name: str,
+        district: str,
+        stage: str,
+        opens: float,
+        closes: float,
+        classes: float,
+        places: float,
+        public_from: float,
+        parent: int | None = None,
+    ) -> None:
         """Append one line."""
         index = len(self.id)
         for column, value in (("id", id), ("name", name), ("district", district), ("stage", stage)):
             getattr(self, column).append(value)
-        for column, number in (("opens", opens), ("closes", closes), ("classes", classes), ("places", places),
-                               ("public_from", public_from), ("teachers", np.nan)):
+        for column, number in (
+            ("opens", opens),
+            ("closes", closes),
+            ("classes", classes),
+            ("places", places),
+            ("public_from", public_from),
+            ("teachers", np.nan),
+        ):
             setattr(self, column, np.append(getattr(self, column), number))
         self.inclusive = np.append(self.inclusive, False)
         self.parent = np.append(self.parent, index if parent is None else parent)
@@ -108,8 +125,18 @@ def apply_actions(loaded: Loaded, lines: Lines, codes: list[str], stages: list[s
             continue
         school = lines.id.index(action.school)  # type: ignore[arg-type]
         if action.action == "expand":
-            lines.add(name, lines.name[school], lines.district[school], lines.stage[school], year, NEVER,
-                      0.0 if np.isnan(classes) else classes, places, NEVER, parent=school)
+            lines.add(
+                name,
+                lines.name[school],
+                lines.district[school],
+                lines.stage[school],
+                year,
+                NEVER,
+                0.0 if np.isnan(classes) else classes,
+                places,
+                NEVER,
+                parent=school,
+            )
         elif action.action == "close":
             lines.closes[school] = min(lines.closes[school], year)
         elif action.action == "convert":

@@ -169,7 +169,7 @@ def _sexes(table: Table, allowed: dict[str, int]) -> NDArray[np.intp]:
     return np.array([allowed[v] for v in values], dtype=np.intp)
 
 
-def _index(values: NDArray[np.str_], codes: list[str]) -> NDArray[np.intp]:
+def _index(values: list[str] | NDArray[np.str_], codes: list[str]) -> NDArray[np.intp]:
     lookup = {code: i for i, code in enumerate(codes)}
     return np.array([lookup[v] for v in values], dtype=np.intp)
 
@@ -232,23 +232,29 @@ def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) 
     if spec.births is not None:
         inputs.births = _district_year(spec.births, "population.births", "births", years, codes)
     if spec.method == "cohort_ratio":
-        assert spec.total is not None and inputs.births is not None
+        assert spec.total is not None and spec.births is not None and inputs.births is not None
         inputs.total = _district_year(spec.total, "population.total", "population", years, codes, complete=True)
         missing_births = np.isnan(inputs.births[1:])
         if missing_births.any():
             t, d = np.argwhere(missing_births)[0]
-            raise ScenarioError(f"{shown(spec.births)}: cohort_ratio needs births for district {codes[d]} in {years[t + 1]}")
+            raise ScenarioError(
+                f"{shown(spec.births)}: cohort_ratio needs births for district {codes[d]} in {years[t + 1]}"
+            )
         return inputs
     if sexes != ["female", "male"]:
         raise ScenarioError(f"{shown(spec.base)}: cohort_component needs sex female and male, not total")
     inputs.survival = _survival(loaded, years, codes, top)
     inputs.fertility = _fertility(loaded, years, codes)
-    inputs.sex_ratio_at_birth = _param(loaded, spec.sex_ratio_at_birth, ("population", "sex_ratio_at_birth"), years, codes)
+    inputs.sex_ratio_at_birth = _param(
+        loaded, spec.sex_ratio_at_birth, ("population", "sex_ratio_at_birth"), years, codes
+    )
     inputs.infant_survival = _param(loaded, spec.infant_survival, ("population", "infant_survival"), years, codes)
     if spec.migration is not None:
         m = spec.migration
         value = "rate" if m.kind == "rate" else "net_migrants"
-        _, migration, _ = _by_district_sex_age(loaded, "population.migration.table", m.table, (value,), years, codes, top)
+        _, migration, _ = _by_district_sex_age(
+            loaded, "population.migration.table", m.table, (value,), years, codes, top
+        )
         if migration.ndim == 3:
             migration = np.broadcast_to(migration, (len(years), *migration.shape)).copy()
         scale = _param(loaded, m.scale, ("population", "migration", "scale"), years, codes)
@@ -292,7 +298,10 @@ def _survival(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: i
     if np.isnan(out).any():
         d, s, a = np.argwhere(np.isnan(out))[0]
         where = f"district {codes[d]} " if by_district else ""
-        raise ScenarioError(f"{shown(spec.survival)}: no survival for {where}sex {['female', 'male'][s]} age {a}; ages 0..{top} are needed")
+        raise ScenarioError(
+            f"{shown(spec.survival)}: no survival for {where}sex {['female', 'male'][s]} age {a}; "
+            f"ages 0..{top} are needed"
+        )
     improvement = _param(loaded, spec.survival_improvement, ("population", "survival_improvement"), years, codes)
     from ..models.population import improved_survival
 
@@ -326,7 +335,9 @@ def _fertility(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> Ar
     return fertility_from_tfr(tfr, rates[0])
 
 
-def read_developments(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int, sexes: int) -> tuple[dict[str, Array], dict[str, float]]:
+def read_developments(
+    loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int, sexes: int
+) -> tuple[dict[str, Array], dict[str, float]]:
     """Net migrants ``[year, district, sex, age]`` of each housing development, and its dwellings."""
     from ..models.housing import development_migrants
 
@@ -350,7 +361,10 @@ def read_developments(loaded: Loaded, years: NDArray[np.int64], codes: list[str]
     migrants, dwellings = {}, {}
     for name, dev in housing.developments.items():
         if dev.district not in codes:
-            raise ScenarioError(f"{loaded.where('housing', 'developments', name, 'district')}: {dev.district!r} is not a district code of the scenario")
+            raise ScenarioError(
+                f"{loaded.where('housing', 'developments', name, 'district')}: {dev.district!r} "
+                "is not a district code of the scenario"
+            )
         out = np.zeros((len(years), len(codes), *profile.shape))
         residents = dev.dwellings * dev.persons_per_dwelling
         out[:, codes.index(dev.district)] = development_migrants(
@@ -360,7 +374,9 @@ def read_developments(loaded: Loaded, years: NDArray[np.int64], codes: list[str]
     return migrants, dwellings
 
 
-def read_stage(loaded: Loaded, name: str, stage: Stage, years: NDArray[np.int64], districts: Districts, top: int) -> StageInputs:
+def read_stage(
+    loaded: Loaded, name: str, stage: Stage, years: NDArray[np.int64], districts: Districts, top: int
+) -> StageInputs:
     """One stage's parameters ``[year, district]`` with the Chinese defaults filled in."""
     codes = districts.codes
     defaults = DEFAULT_STAGES.get(name, {})
@@ -413,14 +429,29 @@ def _areas(
     """Area of each district, and area names in Chinese and English (``COLUMN_name``, ``COLUMN_name_en``)."""
     if column == "district":
         codes = districts.codes
-        return list(codes), dict(zip(codes, districts.names, strict=True)), dict(zip(codes, districts.names_en, strict=True))
+        return (
+            list(codes),
+            dict(zip(codes, districts.names, strict=True)),
+            dict(zip(codes, districts.names_en, strict=True)),
+        )
     frame = districts.frame
     if column not in frame:
-        allowed = ", ".join(["district", *(c for c in frame.columns if not c.startswith("name") and not c.endswith(("_name", "_name_en")))])
-        raise ScenarioError(f"{loaded.where('stages', stage, 'area')}: {column!r} is not a column of the district table; allowed: {allowed}")
+        allowed = ", ".join(
+            [
+                "district",
+                *(c for c in frame.columns if not c.startswith("name") and not c.endswith(("_name", "_name_en"))),
+            ]
+        )
+        raise ScenarioError(
+            f"{loaded.where('stages', stage, 'area')}: {column!r} is not a column of the district table; "
+            f"allowed: {allowed}"
+        )
     area_of = [str(v) for v in frame[column]]
     if "" in area_of:
-        raise ScenarioError(f"{shown(loaded.scenario.districts)}: district {frame.index[area_of.index('')]} has a blank {column}")
+        raise ScenarioError(
+            f"{shown(loaded.scenario.districts)}: district {frame.index[area_of.index('')]} has a blank {column}"
+        )
+
     def names(suffix: str, fallback: dict[str, str] | None = None) -> dict[str, str]:
         key = f"{column}_{suffix}"
         if key not in frame:

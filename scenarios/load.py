@@ -70,7 +70,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if document is None:
         return {}
     if not isinstance(document, dict):
-        raise ScenarioError(f"{shown(path)}: must be a mapping of keys (name:, base_year:, ...), not a {type(document).__name__}")
+        raise ScenarioError(
+            f"{shown(path)}: must be a mapping of keys (name:, base_year:, ...), not a {type(document).__name__}"
+        )
     return document
 
 
@@ -90,7 +92,9 @@ def _leaves(value: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     return [prefix]
 
 
-def merge(base: dict[str, Any], top: dict[str, Any], origins: Origins, source: Path, prefix: tuple[str, ...] = ()) -> None:
+def merge(
+    base: dict[str, Any], top: dict[str, Any], origins: Origins, source: Path, prefix: tuple[str, ...] = ()
+) -> None:
     """Merge ``top`` into ``base`` in place: mappings key by key, ``null`` removes."""
     for key, value in top.items():
         path = (*prefix, str(key))
@@ -104,7 +108,9 @@ def merge(base: dict[str, Any], top: dict[str, Any], origins: Origins, source: P
                 origins[leaf] = source
 
 
-def compose(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins, dict[str, tuple[dict[str, Any], Path]]]:
+def compose(
+    path: Path, chain: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], Origins, dict[str, tuple[dict[str, Any], Path]]]:
     """Merge a file with what it extends and the options it names.
 
     Returns the merged keys, the file each key came from, and the named
@@ -138,7 +144,10 @@ def compose(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], O
     for option in options:
         if option not in overrides:
             hint = _did_you_mean(option, overrides)
-            raise ScenarioError(f"{shown(path)}: options: unknown option {option!r}{hint}; defined: {', '.join(sorted(overrides)) or 'none'}")
+            raise ScenarioError(
+                f"{shown(path)}: options: unknown option {option!r}{hint}; "
+                f"defined: {', '.join(sorted(overrides)) or 'none'}"
+            )
         keys, source = overrides[option]
         for leaf in _leaves(keys):
             if leaf in set_by:

@@ -51,7 +51,11 @@ def main(debug: bool) -> None:
 
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Results folder (one scenario only); default results/<scenario name>/.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Results folder (one scenario only); default results/<scenario name>/.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings (suspicious but legal data) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No step log on stderr.")
 def run(scenarios: tuple[str, ...], out: Path | None, strict: bool, quiet: bool) -> None:
@@ -75,8 +79,10 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
         inputs = prepare(scenario, strict=strict)
         for warning in inputs.warnings:
             click.echo(f"warning: {warning}", err=True)
-        click.echo(f"{inputs.scenario.name}: ok ({len(inputs.districts.codes)} districts, "
-                   f"{len(inputs.stages)} stages, {inputs.years[0]}-{inputs.years[-1]})")
+        click.echo(
+            f"{inputs.scenario.name}: ok ({len(inputs.districts.codes)} districts, "
+            f"{len(inputs.stages)} stages, {inputs.years[0]}-{inputs.years[-1]})"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,7 +65,9 @@ def run_record(result: xr.Dataset, inputs: Inputs, seed: int | None = None) -> d
     }
 
 
-def write(result: xr.Dataset, inputs: Inputs, folder: Path, maps: Callable[[xr.Dataset, Path], None] | None = None) -> Path:
+def write(
+    result: xr.Dataset, inputs: Inputs, folder: Path, maps: Callable[[xr.Dataset, Path], None] | None = None
+) -> Path:
     """Write ``results.csv``, ``population.csv``, ``results.nc``, ``run.json`` and ``maps/`` to ``folder``.
 
     Nothing appears in ``folder`` unless all of it was written.

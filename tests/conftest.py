@@ -23,13 +23,26 @@ SCENARIO = {
         "infant_survival": 1.0,
     },
     "stages": {
-        "primary": {"ages": [6, 11], "public_share": 0.5, "class_size": 40, "pupil_teacher_ratio": 20,
-                    "cost_per_place": 1000},
-        "senior": {"ages": [15, 17], "gross_enrolment": 0.5, "public_share": 1.0, "class_size": 50,
-                   "pupil_teacher_ratio": 10, "area": "county"},
+        "primary": {
+            "ages": [6, 11],
+            "public_share": 0.5,
+            "class_size": 40,
+            "pupil_teacher_ratio": 20,
+            "cost_per_place": 1000,
+        },
+        "senior": {
+            "ages": [15, 17],
+            "gross_enrolment": 0.5,
+            "public_share": 1.0,
+            "class_size": 50,
+            "pupil_teacher_ratio": 10,
+            "area": "county",
+        },
     },
     "schools": "schools.csv",
 }
+
+
 def squares(codes: tuple[str, ...] = ("1", "2")) -> str:
     """GeoJSON of unit squares side by side, one per district code."""
     features = [
@@ -56,6 +69,7 @@ TABLES = {
     "P3,Three,2,primary,public,0,300,,2021,\n"
     "S1,High,2,senior,public,4,,,,\n",
 }
+
 
 def write_tiny(folder: Path, changes: dict | None = None, tables: dict[str, str] | None = None) -> Path:
     """Write the tiny scenario into ``folder`` (keys in ``changes`` replace top-level keys); return its path."""

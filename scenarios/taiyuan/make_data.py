@@ -45,8 +45,11 @@ def write(name: str, header: list[str], rows: list[list[object]]) -> None:
 def age_shape() -> np.ndarray:
     """Persons by single age, China-2020-like: small young cohorts, a large middle, a shrinking top."""
     age = np.arange(TOP + 1)
-    shape = np.interp(age, [0, 4, 8, 14, 20, 25, 33, 40, 50, 55, 60, 70, 80, 90, 100],
-                      [0.75, 0.95, 1.05, 1.0, 1.05, 1.2, 1.45, 1.25, 1.45, 1.4, 1.15, 0.85, 0.4, 0.1, 0.01])
+    shape = np.interp(
+        age,
+        [0, 4, 8, 14, 20, 25, 33, 40, 50, 55, 60, 70, 80, 90, 100],
+        [0.75, 0.95, 1.05, 1.0, 1.05, 1.2, 1.45, 1.25, 1.45, 1.4, 1.15, 0.85, 0.4, 0.1, 0.01],
+    )
     return shape / shape.sum()
 
 
@@ -85,7 +88,11 @@ def fertility_shape() -> list[list[object]]:
 def births() -> list[list[object]]:
     """Observed births 2020-2023 (illustrative): a crude birth rate falling from 8.5 to 6.5 per 1,000."""
     rates = {2020: 8.5, 2021: 7.6, 2022: 6.9, 2023: 6.5}
-    return [[code, year, round(thousands * rate, 1)] for code, _, _, thousands, _ in DISTRICTS for year, rate in rates.items()]
+    return [
+        [code, year, round(thousands * rate, 1)]
+        for code, _, _, thousands, _ in DISTRICTS
+        for year, rate in rates.items()
+    ]
 
 
 def migration() -> list[list[object]]:
@@ -144,8 +151,20 @@ def schools(rng: np.random.Generator, people: list[list[object]]) -> list[list[o
                 for i, classes in enumerate(counts, 1):
                     tag = "公办" if sector == "public" else "民办"
                     inclusive = "yes" if kind == "K" and sector == "private" and i <= 0.75 * len(counts) else ""
-                    rows.append([f"{code}-{kind}{'U' if sector == 'public' else 'R'}{i:03d}", f"{name}{tag}{label}{i}",
-                                 code, stage, sector, max(classes, 1), "", inclusive, "", ""])
+                    rows.append(
+                        [
+                            f"{code}-{kind}{'U' if sector == 'public' else 'R'}{i:03d}",
+                            f"{name}{tag}{label}{i}",
+                            code,
+                            stage,
+                            sector,
+                            max(classes, 1),
+                            "",
+                            inclusive,
+                            "",
+                            "",
+                        ]
+                    )
     return rows
 
 
@@ -163,18 +182,55 @@ def xinghualing_kindergartens(rng: np.random.Generator, name: str) -> list[list[
     """100 kindergartens: 40 public (about 47.7% of the 16,760 children) and 60 private, 45 of them inclusive."""
     rows = []
     for i, classes in enumerate(split(266, 40, rng), 1):
-        rows.append([f"{XINGHUALING}-KU{i:03d}", f"{name}公办幼儿园{i}", XINGHUALING, "preschool", "public", int(classes), "", "", "", ""])
+        rows.append(
+            [
+                f"{XINGHUALING}-KU{i:03d}",
+                f"{name}公办幼儿园{i}",
+                XINGHUALING,
+                "preschool",
+                "public",
+                int(classes),
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     for i, classes in enumerate(split(300, 60, rng), 1):
-        rows.append([f"{XINGHUALING}-KR{i:03d}", f"{name}民办幼儿园{i}", XINGHUALING, "preschool", "private", int(classes), "",
-                     "yes" if i <= 45 else "no", "", ""])
+        rows.append(
+            [
+                f"{XINGHUALING}-KR{i:03d}",
+                f"{name}民办幼儿园{i}",
+                XINGHUALING,
+                "preschool",
+                "private",
+                int(classes),
+                "",
+                "yes" if i <= 45 else "no",
+                "",
+                "",
+            ]
+        )
     return rows
 
 
 def main() -> None:
     rng = np.random.default_rng(2020)
-    write("districts.csv", ["code", "name", "name_en", "senior_area", "senior_area_name", "senior_area_name_en"],
-          [[c, n, e, c if c in COUNTIES else "140100", n if c in COUNTIES else URBAN[0], e if c in COUNTIES else URBAN[1]]
-           for c, n, e, _, _ in DISTRICTS])
+    write(
+        "districts.csv",
+        ["code", "name", "name_en", "senior_area", "senior_area_name", "senior_area_name_en"],
+        [
+            [
+                c,
+                n,
+                e,
+                c if c in COUNTIES else "140100",
+                n if c in COUNTIES else URBAN[0],
+                e if c in COUNTIES else URBAN[1],
+            ]
+            for c, n, e, _, _ in DISTRICTS
+        ],
+    )
     people = population(rng)
     write("population_2020.csv", ["district", "sex", "age", "population"], people)
     write("survival.csv", ["sex", "age", "survival"], survival())
@@ -182,8 +238,11 @@ def main() -> None:
     write("births.csv", ["district", "year", "births"], births())
     write("migration.csv", ["district", "sex", "age", "net_migrants"], migration())
     write("housing_age_profile.csv", ["age", "share"], housing_profile())
-    write("schools.csv", ["id", "name", "district", "stage", "sector", "classes", "places", "inclusive", "opens", "closes"],
-          schools(rng, people))
+    write(
+        "schools.csv",
+        ["id", "name", "district", "stage", "sector", "classes", "places", "inclusive", "opens", "closes"],
+        schools(rng, people),
+    )
 
 
 if __name__ == "__main__":

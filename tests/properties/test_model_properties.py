@@ -4,7 +4,6 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-
 from placeplan.models.enrolment import public_demand
 from placeplan.models.population import cohort_component
 
@@ -20,7 +19,9 @@ share = st.floats(0.0, 1.0)
     migration_scale=st.floats(0.0, 500.0),
     observed=st.booleans(),
 )
-def test_population_changes_by_births_minus_deaths_plus_net_migration(seed, districts, years, migration_scale, observed):
+def test_population_changes_by_births_minus_deaths_plus_net_migration(
+    seed, districts, years, migration_scale, observed
+):
     rng = np.random.default_rng(seed)
     base = rng.uniform(0, 1000, (districts, 2, TOP + 1))
     projection = cohort_component(

@@ -7,7 +7,6 @@ import numpy as np
 import xarray as xr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from placeplan.simulate import simulate
 
 from ..conftest import SCENARIO, write_tiny
@@ -27,15 +26,20 @@ def tiny_variants(draw):
     }
     migration = draw(st.floats(-300, 300))
     actions = {
-        f"build_{i}": {"action": "build", "district": draw(st.sampled_from(["1", "2"])), "stage": "primary",
-                       "year": draw(st.integers(2018, 2025)), "classes": draw(st.integers(0, 20))}
+        f"build_{i}": {
+            "action": "build",
+            "district": draw(st.sampled_from(["1", "2"])),
+            "stage": "primary",
+            "year": draw(st.integers(2018, 2025)),
+            "classes": draw(st.integers(0, 20)),
+        }
         for i in range(draw(st.integers(0, 3)))
     }
     return {"stages": {**SCENARIO["stages"], "primary": primary}, "actions": actions}, migration
 
 
 def _run(changes: dict, migration: float) -> xr.Dataset:
-    table = "district,sex,age,net_migrants\n1,female,30,{m}\n2,male,8,{m}\n1,male,50,{m}\n".format(m=migration)
+    table = f"district,sex,age,net_migrants\n1,female,30,{migration}\n2,male,8,{migration}\n1,male,50,{migration}\n"
     population = {**SCENARIO["population"], "migration": {"table": "migration.csv"}}
     with tempfile.TemporaryDirectory() as folder:
         path = write_tiny(Path(folder), {**changes, "population": population}, {"migration.csv": table})

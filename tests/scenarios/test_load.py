@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from placeplan.scenarios import ScenarioError, load
 from placeplan.scenarios.load import shown
 
@@ -31,8 +30,10 @@ def test_merge_order_extends_then_options_then_own_keys(tiny):
     child = _write(tiny.parent / "child.yaml", {"extends": "scenario.yaml", "options": ["higher"]})
     assert _share(load(child)) == ((0, 0.7),)
     assert load(child).scenario.end_year == 2025
-    own = _write(tiny.parent / "own.yaml", {"extends": "scenario.yaml", "options": ["higher"],
-                                            "stages": {"primary": {"public_share": 0.9}}})
+    own = _write(
+        tiny.parent / "own.yaml",
+        {"extends": "scenario.yaml", "options": ["higher"], "stages": {"primary": {"public_share": 0.9}}},
+    )
     assert _share(load(own)) == ((0, 0.9),)
     assert load(own).scenario.stages["primary"].class_size.default == ((0, 40.0),)  # merged, not replaced
     assert load(own).scenario.options == ("higher",)
@@ -56,7 +57,10 @@ def test_unknown_option_suggests_the_closest(tiny):
     base["overrides"] = {"low_migration": {"end_year": 2025}}
     _write(tiny, base)
     child = _write(tiny.parent / "child.yaml", {"extends": "scenario.yaml", "options": ["low_migraton"]})
-    with pytest.raises(ScenarioError, match="unknown option 'low_migraton' \\(did you mean 'low_migration'\\?\\); defined: low_migration"):
+    with pytest.raises(
+        ScenarioError,
+        match="unknown option 'low_migraton' \\(did you mean 'low_migration'\\?\\); defined: low_migration",
+    ):
         load(child)
 
 
@@ -80,7 +84,9 @@ def test_name_defaults_to_the_file_name_not_the_parent(tiny):
 
 
 def test_a_misspelled_key_names_the_file_from_which_it_came(tiny):
-    child = _write(tiny.parent / "child.yaml", {"extends": "scenario.yaml", "stages": {"primary": {"public_shar": 0.5}}})
+    child = _write(
+        tiny.parent / "child.yaml", {"extends": "scenario.yaml", "stages": {"primary": {"public_shar": 0.5}}}
+    )
     with pytest.raises(ScenarioError) as error:
         load(child)
     assert str(error.value).startswith(

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from placeplan.scenarios import load
 from placeplan.scenarios.schema import SCHEMA_FILE, json_schema
 

@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from placeplan.scenarios import ScenarioError
 from placeplan.scenarios.tables import Table
 
@@ -21,7 +20,9 @@ def test_csv_in_any_chinese_encoding(tmp_path, encoding):
 
 def test_xlsx_reads_like_csv_and_keeps_codes_as_text(tmp_path):
     path = tmp_path / "districts.xlsx"
-    pd.DataFrame({"code": [140107, 140105], "name": ["杏花岭区", "小店区"], "classes": [12, 3.5]}).to_excel(path, index=False)
+    pd.DataFrame({"code": [140107, 140105], "name": ["杏花岭区", "小店区"], "classes": [12, 3.5]}).to_excel(
+        path, index=False
+    )
     table = Table.read(path, "districts")
     assert list(table.text("code")) == ["140107", "140105"]
     assert table.numbers("classes", "count") == pytest.approx([12, 3.5])

@@ -2,7 +2,6 @@
 
 import pandas as pd
 import pytest
-
 from placeplan.scenarios import load
 from placeplan.simulate import simulate
 
@@ -50,7 +49,10 @@ def test_option_b_puts_every_migrant_pupil_in_public_schools_by_2027():
 
 def test_option_c_senior_secondary_95_percent_split_6_to_4():
     result = simulate("taiyuan/senior_95").sel(year=2025, area="140100")
-    general, vocational = result["enrolment"].sel(stage="senior_general"), result["enrolment"].sel(stage="senior_vocational")
+    general, vocational = (
+        result["enrolment"].sel(stage="senior_general"),
+        result["enrolment"].sel(stage="senior_vocational"),
+    )
     sap = result["school_age_population"].sel(stage="senior_general")
     assert float((general + vocational) / sap) == pytest.approx(0.95)
     assert float(general / vocational) == pytest.approx(0.57 / 0.38)

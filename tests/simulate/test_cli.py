@@ -8,7 +8,6 @@ import pytest
 import xarray as xr
 import yaml
 from click.testing import CliRunner
-
 from placeplan.simulate.cli import main
 
 from ..conftest import SCENARIO, TABLES, squares, write_tiny
@@ -25,8 +24,20 @@ def test_run_writes_every_output(tiny, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["maps", "population.csv", "results.csv", "results.nc", "run.json"]
     table = pd.read_csv(out / "results.csv", dtype={"area": str})
     assert list(table.columns[:14]) == [
-        "scenario", "area", "area_name", "stage", "year", "school_age_population", "enrolment", "public_demand",
-        "public_capacity", "gap", "utilization", "classes_needed", "teachers_needed", "cost",
+        "scenario",
+        "area",
+        "area_name",
+        "stage",
+        "year",
+        "school_age_population",
+        "enrolment",
+        "public_demand",
+        "public_capacity",
+        "gap",
+        "utilization",
+        "classes_needed",
+        "teachers_needed",
+        "cost",
     ]
     assert len(table) == (2 + 1) * 4  # primary in 2 districts, senior in 1 area, 4 years
     assert (table["gap"] == table["public_demand"] - table["public_capacity"]).all()
@@ -63,63 +74,78 @@ def _replace(table: str, old: str, new: str) -> dict[str, str]:
 
 BAD_INPUT = {
     "unknown key": (
-        {"stages": {**SCENARIO["stages"], "primary": {**SCENARIO["stages"]["primary"], "clas_size": 45}}}, None,
+        {"stages": {**SCENARIO["stages"], "primary": {**SCENARIO["stages"]["primary"], "clas_size": 45}}},
+        None,
         "scenario.yaml: stages.primary.clas_size: unknown key (did you mean 'class_size'?); allowed: ages, "
         "gross_enrolment, migrant_share, public_share, public_share_local, public_share_migrant, inclusive_share, "
         "class_size, pupil_teacher_ratio, cost_per_place, area",
     ),
     "misspelled top key": (
-        {"school": "schools.csv"}, None,
+        {"school": "schools.csv"},
+        None,
         "scenario.yaml: school: unknown key (did you mean 'schools'?); allowed: name, title, base_year, end_year, "
         "currency, districts, boundaries, population, housing, stages, schools, actions",
     ),
     "share above 1": (
-        {"stages": {"primary": {"ages": [6, 11], "public_share": {2020: 0.5, 2025: 1.5}}}}, None,
+        {"stages": {"primary": {"ages": [6, 11], "public_share": {2020: 0.5, 2025: 1.5}}}},
+        None,
         "scenario.yaml: stages.primary.public_share: year 2025: 1.5 is out of range; must be a share in [0, 1]",
     ),
     "NaN in a scenario": (
-        {"population": {**SCENARIO["population"], "infant_survival": float("nan")}}, None,
+        {"population": {**SCENARIO["population"], "infant_survival": float("nan")}},
+        None,
         "scenario.yaml: population.infant_survival: nan is out of range; must be a share in [0, 1]",
     ),
     "missing file": (
-        {"schools": "school_list.csv"}, None, "schools: school_list.csv: no such file",
+        {"schools": "school_list.csv"},
+        None,
+        "schools: school_list.csv: no such file",
     ),
     "missing column": (
-        None, {"schools.csv": TABLES["schools.csv"].replace("classes", "rooms")},
+        None,
+        {"schools.csv": TABLES["schools.csv"].replace("classes", "rooms")},
         "schools.csv: missing column classes; has id, name, district, stage, sector, rooms, places, inclusive, "
         "opens, closes",
     ),
     "duplicate district code": (
-        None, {"districts.csv": TABLES["districts.csv"].replace("2,乙区", "1,乙区")},
+        None,
+        {"districts.csv": TABLES["districts.csv"].replace("2,乙区", "1,乙区")},
         "districts.csv row 3 (code 1): duplicate row for code 1; each must appear once",
     ),
     "boundaries do not match": (
-        None, {"districts.geojson": squares(("1", "3"))},
+        None,
+        {"districts.geojson": squares(("1", "3"))},
         "districts.geojson: district codes do not match the district table districts.csv: not in the table: 3; "
         "without a shape: 2",
     ),
     "unknown district in a table": (
-        None, _replace("schools.csv", "P3,Three,2", "P3,Three,7"),
+        None,
+        _replace("schools.csv", "P3,Three,2", "P3,Three,7"),
         "schools.csv row 4 (id P3): district '7' is not a known district code; known: 1, 2",
     ),
     "negative count": (
-        None, _replace("schools.csv", "P1,One,1,primary,public,10", "P1,One,1,primary,public,-3"),
+        None,
+        _replace("schools.csv", "P1,One,1,primary,public,10", "P1,One,1,primary,public,-3"),
         "schools.csv row 2 (id P1): classes is '-3'; must be a whole number >= 0",
     ),
     "NaN in a table": (
-        None, _replace("population.csv", "1,female,0,100", "1,female,0,NaN"),
+        None,
+        _replace("population.csv", "1,female,0,100", "1,female,0,NaN"),
         "population.csv row 2 (district 1): population is 'NaN'; must be a number >= 0",
     ),
     "survival above 1": (
-        None, _replace("survival.csv", "\nmale,7,1\n", "\nmale,7,1.2\n"),
+        None,
+        _replace("survival.csv", "\nmale,7,1\n", "\nmale,7,1.2\n"),
         "survival.csv row 60: survival is '1.2'; must be a share in [0, 1]",
     ),
     "age outside the range": (
-        None, {"population.csv": TABLES["population.csv"] + "1,female,51,100\n"},
+        None,
+        {"population.csv": TABLES["population.csv"] + "1,female,51,100\n"},
         "population.csv row 206 (district 1): age 51 is outside 0..50; ages run 0 to 50",
     ),
     "school closes before it opens": (
-        None, _replace("schools.csv", "P3,Three,2,primary,public,0,300,,2021,", "P3,Three,2,primary,public,0,300,,2021,2019"),
+        None,
+        _replace("schools.csv", "P3,Three,2,primary,public,0,300,,2021,", "P3,Three,2,primary,public,0,300,,2021,2019"),
         "schools.csv row 4 (id P3): opens 2021 is not before closes 2019",
     ),
     "overlapping years in a table": (
@@ -128,21 +154,30 @@ BAD_INPUT = {
         "births.csv row 4 (district 1): duplicate row for district 1, year 2021; each must appear once",
     ),
     "action on an unknown school": (
-        {"actions": {"shut": {"action": "close", "school": "P9", "year": 2022}}}, None,
+        {"actions": {"shut": {"action": "close", "school": "P9", "year": 2022}}},
+        None,
         "scenario.yaml: actions.shut.school: 'P9' is not a school id in the schools table",
     ),
     "action missing a key": (
-        {"actions": {"new": {"action": "build", "district": "1", "stage": "primary", "year": 2022}}}, None,
+        {"actions": {"new": {"action": "build", "district": "1", "stage": "primary", "year": 2022}}},
+        None,
         "scenario.yaml: actions.new: build needs exactly one of classes or places",
     ),
     "end before base": (
-        {"end_year": 2019}, None,
+        {"end_year": 2019},
+        None,
         "scenario.yaml: (top level): end_year 2019 must be after base_year 2020, within 100 years",
     ),
     "stage of an unknown planning area": (
-        {"stages": {"primary": {"ages": [6, 11], "public_share": 1, "area": "countee"}, "senior": SCENARIO["stages"]["senior"]}},
+        {
+            "stages": {
+                "primary": {"ages": [6, 11], "public_share": 1, "area": "countee"},
+                "senior": SCENARIO["stages"]["senior"],
+            }
+        },
         None,
-        "scenario.yaml: stages.primary.area: 'countee' is not a column of the district table; allowed: district, county",
+        "scenario.yaml: stages.primary.area: 'countee' is not a column of the district table; "
+        "allowed: district, county",
     ),
 }
 
@@ -193,4 +228,7 @@ def test_strict_turns_warnings_into_errors(tmp_path, monkeypatch):
     assert invoke("run", "scenario.yaml", "--out", str(tmp_path / "a"), "-q").exit_code == 0
     result = invoke("run", "scenario.yaml", "--strict", "--out", str(tmp_path / "b"), "-q")
     assert result.exit_code == 2
-    assert result.stderr == "Error: scenario.yaml: --strict: capacity: no public senior places in area 9 (九县) in any year\n"
+    assert (
+        result.stderr
+        == "Error: scenario.yaml: --strict: capacity: no public senior places in area 9 (九县) in any year\n"
+    )

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from placeplan.simulate import simulate
 
 from ..conftest import SCENARIO, write_tiny
@@ -75,7 +74,9 @@ def test_preschool_inclusive_places_count_public_and_inclusive_private(tmp_path)
         "K1,A,1,preschool,public,2,\nK2,B,1,preschool,private,3,yes\nK3,C,1,preschool,private,1,no\n"
         "K4,D,2,preschool,public,1,\n"
     )
-    result = simulate(write_tiny(tmp_path, {"stages": stages}, {"schools.csv": schools})).sel(stage="preschool", area="1")
+    result = simulate(write_tiny(tmp_path, {"stages": stages}, {"schools.csv": schools})).sel(
+        stage="preschool", area="1"
+    )
     # ages 3..5 of both sexes: 600 children; default class size 30
     assert result["inclusive_demand"].sel(year=2020) == pytest.approx(540)
     assert result["inclusive_capacity"].sel(year=2020) == pytest.approx(150)
@@ -95,8 +96,15 @@ def test_housing_development_adds_residents_and_reports_pupil_yield(tmp_path):
     profile = "age,share\n8,1\n"
     housing = {
         "age_profile": "profile.csv",
-        "developments": {"estate": {"district": "1", "dwellings": 100, "persons_per_dwelling": 2,
-                                    "completion_year": 2021, "occupancy_years": 2}},
+        "developments": {
+            "estate": {
+                "district": "1",
+                "dwellings": 100,
+                "persons_per_dwelling": 2,
+                "completion_year": 2021,
+                "occupancy_years": 2,
+            }
+        },
     }
     result = simulate(write_tiny(tmp_path, {"housing": housing}, {"profile.csv": profile}))
     # 200 residents, all aged 8, arrive 100 in 2021 and 100 in 2022; they are primary pupils
