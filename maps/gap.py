@@ -85,5 +85,5 @@ def default_maps(result: xr.Dataset, folder: Path) -> None:
     for stage in result["stage"].values:
         year = peak_year(result, str(stage))
         ax = plot_gap(result, str(stage), year)
-        ax.figure.savefig(folder / f"gap_{stage}_{year}.png", dpi=150)
+        ax.figure.savefig(folder / f"gap_{stage}_{year}.png", dpi=150, bbox_inches="tight")
         plt.close(ax.figure)

@@ -112,3 +112,46 @@ def test_housing_development_adds_residents_and_reports_pupil_yield(tmp_path):
     assert (sap - 1200).values == pytest.approx([0, 100, 200, 200])
     # pupils per 100 dwellings: 100 pupils / 100 dwellings x 100
     assert result["pupil_yield"].sel(development="estate", stage="primary").values == pytest.approx([0, 100, 200, 200])
+
+
+def test_cohort_ratio_method_through_the_engine(tmp_path):
+    population = {
+        "method": "cohort_ratio",
+        "base": "population.csv",
+        "max_age": 50,
+        "births": "births.csv",
+        "total": "total.csv",
+    }
+    births = "district,year,births\n" + "".join(
+        f"{d},{y},{b}\n" for d in (1, 2) for y, b in ((2021, 60), (2022, 90), (2023, 80))
+    )
+    total = "district,year,population\n" + "".join(
+        f"{d},{y},{t}\n"
+        for d in (1, 2)
+        for y, t in ((2020, 10200), (2021, 10200 * 1.1), (2022, 10200 * 1.21), (2023, 10200))
+    )
+    result = simulate(write_tiny(tmp_path, {"population": population}, {"births.csv": births, "total.csv": total}))
+    people = result["population"].sel(district="1", sex="total")
+    # born before 2020: 200 per age (both sexes) grown with the total; born 2022: 90 x T2023 / T2022
+    assert float(people.sel(year=2021, age=7)) == pytest.approx(200 * 1.1)
+    assert float(people.sel(year=2023, age=1)) == pytest.approx(90 / 1.21)
+    assert float(people.sel(year=2022, age=0)) == pytest.approx(90)
+    assert float(result["school_age_population"].sel(stage="primary", area="1", year=2021)) == pytest.approx(1200 * 1.1)
+
+
+def test_given_method_reads_every_year(tmp_path):
+    rows = "".join(
+        f"{d},{s},{a},{y},{10 * (y - 2019)}\n"
+        for d in (1, 2)
+        for s in ("female", "male")
+        for a in range(51)
+        for y in range(2020, 2024)
+    )
+    population = {"method": "given", "base": "given.csv", "max_age": 50}
+    result = simulate(
+        write_tiny(tmp_path, {"population": population}, {"given.csv": "district,sex,age,year,population\n" + rows})
+    )
+    # ages 6..11, both sexes: 12 cells of 10, 20, 30, 40 persons
+    sap = result["school_age_population"].sel(stage="primary", area="2")
+    assert sap.values == pytest.approx([120, 240, 360, 480])
+    assert result["births"].isnull().all()
