@@ -80,6 +80,8 @@ class PopulationInputs:
     migration: Array | None = None
     """Net migrants ``[year, district, sex, age]`` (counts) or rates."""
     migration_is_rate: bool = False
+    flows: Array | None = None
+    """Moves between districts as net migrants ``[year, district, sex, age]`` (they sum to zero over districts)."""
     developments: dict[str, Array] = field(default_factory=dict)
     """Net migrants of each housing development ``[year, district, sex, age]``."""
     dwellings: dict[str, float] = field(default_factory=dict)
@@ -260,7 +262,26 @@ def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) 
         scale = _param(loaded, m.scale, ("population", "migration", "scale"), years, codes)
         inputs.migration = migration * scale[:, :, None, None]
         inputs.migration_is_rate = m.kind == "rate"
+    if spec.flows is not None:
+        inputs.flows = _flows(spec.flows, years, codes, top)
     return inputs
+
+
+def _flows(path: str, years: NDArray[np.int64], codes: list[str], top: int) -> Array:
+    """Moves between districts as net migrants ``[year, district, sex, age]``: minus at origin, plus at destination."""
+    table = Table.read(path, "population.flows", label="origin")
+    table.require("origin", "destination", "sex", "age", "persons")
+    timed = "year" in table.frame
+    table.unique("origin", "destination", "sex", "age", *(["year"] if timed else []))
+    origin = _index(table.codes("origin", codes), codes)
+    destination = _index(table.codes("destination", codes), codes)
+    sex, age, persons = _sexes(table, SEX_CODES), _ages(table, top), table.numbers("persons", "count")
+    rows = len(persons)
+    year, inside = _year_rows(table, years) if timed else (np.zeros(rows, np.intp), np.ones(rows, dtype=bool))
+    out = np.zeros((len(years) if timed else 1, len(codes), 2, top + 1))
+    for district, sign in ((destination, 1.0), (origin, -1.0)):
+        np.add.at(out, (year[inside], district[inside], sex[inside], age[inside]), sign * persons[inside])
+    return np.broadcast_to(out, (len(years), *out.shape[1:])).copy()
 
 
 def _district_year(

@@ -87,6 +87,8 @@ class Population(Strict):
     """Table ``district, year, population``: the total-population projection (``cohort_ratio``)."""
     migration: Migration | None = None
     """Net migration (``cohort_component``)."""
+    flows: Table | None = None
+    """Table ``origin, destination, sex, age[, year], persons``: moves between districts, conserving the total."""
 
     @model_validator(mode="after")
     def _inputs_of_method(self) -> Self:

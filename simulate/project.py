@@ -26,6 +26,8 @@ def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dic
     housing = [population.developments[name] for name in names]
     migration = np.zeros((n_years, *population.base.shape)) if population.migration is None else population.migration
     counts, rates = (np.zeros_like(migration), migration) if population.migration_is_rate else (migration, None)
+    if population.flows is not None:
+        counts = counts + population.flows
     counts = np.stack([counts + sum(housing, np.zeros_like(counts)), *housing], axis=1)
     base = np.stack([population.base, *(np.zeros_like(population.base) for _ in names)])
     observed = population.births

@@ -155,3 +155,46 @@ def test_given_method_reads_every_year(tmp_path):
     sap = result["school_age_population"].sel(stage="primary", area="2")
     assert sap.values == pytest.approx([120, 240, 360, 480])
     assert result["births"].isnull().all()
+
+
+def test_tables_by_district_and_by_year(tmp_path):
+    survival = "district,sex,age,survival\n" + "".join(
+        f"{d},{s},{a},{0.5 if d == 2 else 1}\n" for d in (1, 2) for s in ("female", "male") for a in range(51)
+    )
+    rates = "district,age,rate\n1,20,0.2\n2,20,0.4\n"
+    migration = "district,sex,age,year,net_migrants\n1,male,7,2022,30\n"
+    births = "district,year,births\n1,2020,10\n"
+    population = {
+        **SCENARIO["population"],
+        "survival": "survival_by_district.csv",
+        "fertility": {"rates": "rates.csv"},
+        "migration": {"table": "migration.csv"},
+        "births": "births.csv",
+    }
+    tables = {
+        "survival_by_district.csv": survival,
+        "rates.csv": rates,
+        "migration.csv": migration,
+        "births.csv": births,
+    }
+    result = simulate(write_tiny(tmp_path, {"population": population}, tables))
+    # observed births replace the model in district 1, 2020 only; rates 0.2 x 100 women otherwise
+    assert result["births"].sel(district="1").values[:3] == pytest.approx([10, 20, 20])
+    assert float(result["births"].sel(district="2", year=2020)) == pytest.approx(40)
+    # half of district 2 survives each year
+    assert float(result["population"].sel(district="2", year=2021, age=30).sum()) == pytest.approx(100)
+    # migrants counted in 2022 only
+    moved = result["population"].sel(district="1", sex="male", age=7)
+    assert moved.values == pytest.approx([100, 100, 130, 100])
+
+
+def test_flows_between_districts_conserve_the_total(tmp_path):
+    flows = "origin,destination,sex,age,persons\n1,2,female,30,40\n2,1,male,8,10\n"
+    population = {**SCENARIO["population"], "flows": "flows.csv"}
+    result = simulate(write_tiny(tmp_path, {"population": population}, {"flows.csv": flows}))
+    moved = result["net_migration"].sel(year=2020)
+    assert moved.values == pytest.approx([-30, 30])
+    assert float(result["population"].sel(district="2", sex="female", age=30, year=2021)) == pytest.approx(140)
+    assert float(result["population"].sel(year=2023).sum()) == pytest.approx(
+        float(result["population"].sel(year=2020).sum() + result["births"].sum() - result["deaths"].sum())
+    )
