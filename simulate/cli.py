@@ -5,13 +5,19 @@ Exit codes: 0 success, 2 bad input or usage (one message, no traceback), 1 a bug
 
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import click
+import xarray as xr
 
-from ..maps import default_maps
+from ..maps import FORMATS, comparison_pictures, default_maps, gap_layers, plot_map, plot_series, save, small_multiples
+from ..maps.choropleth import peak_year
+from ..maps.style import FIGURES, LANGS
 from ..scenarios import ScenarioError
 from .api import Step, prepare, run_scenario
+from .compare import write_comparison
+from .outputs import read_result, staged
 
 
 class BadInput(click.ClickException):
@@ -83,6 +89,144 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
             f"{inputs.scenario.name}: ok ({len(inputs.districts.codes)} districts, "
             f"{len(inputs.stages)} stages, {inputs.years[0]}-{inputs.years[-1]})"
         )
+
+
+RESULT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+LANG = click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
+FORMAT = click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    default=("png",),
+    show_default=True,
+    help="Picture format; repeat for several.",
+)
+
+
+def _one(result: xr.Dataset, dim: str, value: str | None, name: str) -> str:
+    """The value of ``dim`` the user named (checked), or a clear error listing what exists."""
+    allowed = [str(v) for v in result[dim].values]
+    if value is None or value in allowed:
+        return value or allowed[0]
+    raise click.BadParameter(f"{value!r} is not in this Result; choose from {', '.join(allowed)}", param_hint=name)
+
+
+@main.command("map")
+@click.argument("result_dir", type=RESULT_DIR)
+@click.option("--stage", help="Stage to map (default: the first).")
+@click.option("--year", type=int, help="Year to map (default: the year the stage's shortage peaks).")
+@click.option("--figure", type=click.Choice(list(FIGURES)), default="gap", show_default=True, help="Figure to map.")
+@click.option("--years", help="Comma-separated years: draw stages x years as small multiples instead.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (suffix set by --format).")
+@LANG
+@FORMAT
+def map_command(
+    result_dir: Path,
+    stage: str | None,
+    year: int | None,
+    figure: str,
+    years: str | None,
+    out: Path | None,
+    lang: str,
+    formats: tuple[str, ...],
+) -> None:
+    """Map a figure of RESULT_DIR (a folder written by placeplan run) by planning area."""
+    result = read_result(result_dir)
+    if years is not None:
+        chosen = [int(_one(result, "year", y.strip(), "--years")) for y in years.split(",")]
+        stages = (
+            [str(s) for s in result["stage"].values] if stage is None else [_one(result, "stage", stage, "--stage")]
+        )
+        picture = small_multiples(result, stages, chosen, figure, lang)
+        name = f"{figure}_small_multiples"
+    else:
+        stage = _one(result, "stage", stage, "--stage")
+        year = peak_year(result, stage) if year is None else int(_one(result, "year", str(year), "--year"))
+        picture = plot_map(result, stage, year, figure, lang).figure
+        name = f"{figure}_{stage}_{year}"
+    for file in save(picture, out or result_dir / "maps" / name, formats):
+        click.echo(str(file))
+
+
+@main.command()
+@click.argument("result_dir", type=RESULT_DIR)
+@click.option("--area", help="Area code (default: the area with the largest shortage).")
+@click.option("--stage", help="Stage (default: the first).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (suffix set by --format).")
+@LANG
+@FORMAT
+def chart(
+    result_dir: Path, area: str | None, stage: str | None, out: Path | None, lang: str, formats: tuple[str, ...]
+) -> None:
+    """Chart public demand against capacity over the years for one area and stage."""
+    result = read_result(result_dir)
+    stage = _one(result, "stage", stage, "--stage")
+    planned = [str(a) for a in result["area"].values[result["planned"].sel(stage=stage).values]]
+    if area is None:
+        area = planned[int(result["gap"].sel(stage=stage, area=planned).max("year").argmax())]
+    elif area not in planned:
+        raise click.BadParameter(
+            f"{area!r} is not a planning area of {stage}; choose from {', '.join(planned)}", param_hint="--area"
+        )
+    picture = plot_series(result, area, stage, lang).figure
+    for file in save(picture, out or result_dir / "maps" / f"series_{stage}_{area}", formats):
+        click.echo(str(file))
+
+
+@main.command()
+@click.argument("result_dir", type=RESULT_DIR)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="GeoPackage (default RESULT_DIR/gap.gpkg)."
+)
+@click.option("--figure", type=click.Choice(list(FIGURES)), default="gap", show_default=True, help="Figure exported.")
+def export(result_dir: Path, out: Path | None, figure: str) -> None:
+    """Write the gap layer as a GeoPackage for QGIS or ArcGIS: a layer per stage, a column per year."""
+    result = read_result(result_dir)
+    target = out or result_dir / "gap.gpkg"
+    with staged(target) as path:
+        gap_layers(result, path, figure)
+    click.echo(str(target))
+
+
+@main.command()
+@click.argument("result_dirs", nargs=-1, required=True, type=RESULT_DIR)
+@click.option("--reference", help="Scenario the others are compared with (default: the first).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results/comparison"),
+    show_default=True,
+    help="Folder for the comparison.",
+)
+@click.option("--stage", "stages", multiple=True, help="Stages for difference maps (default: all).")
+@click.option("--year", type=int, help="Year of the difference maps (default: the last).")
+@LANG
+def compare(
+    result_dirs: tuple[Path, ...],
+    reference: str | None,
+    out: Path,
+    stages: tuple[str, ...],
+    year: int | None,
+    lang: str,
+) -> None:
+    """Compare the Results in RESULT_DIRS: comparison.csv, summary (CSV, .xlsx, chart) and difference maps."""
+    results = {}
+    for folder in result_dirs:
+        result = read_result(folder)
+        results[str(result.attrs["scenario"])] = result
+    if len(results) < len(result_dirs):
+        raise click.UsageError("two RESULT_DIRS hold the same scenario name; compare different scenarios")
+    reference = reference or next(iter(results))
+    if reference not in results:
+        raise click.BadParameter(f"{reference!r} is not among {', '.join(results)}", param_hint="--reference")
+    for stage in stages:
+        _one(results[reference], "stage", stage, "--stage")
+    if year is not None:
+        _one(results[reference], "year", str(year), "--year")
+    pictures = partial(comparison_pictures, stages=list(stages) or None, year=year, lang=lang)
+    write_comparison(results, reference, out, pictures)
+    click.echo(str(out))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,6 +38,8 @@ FIGURES = (
     "inclusive_gap",
     "teachers",
     "teacher_gap",
+    "class_size",
+    "cost_per_place",
 )
 """Figures per (stage, area, year), in the order of results.csv."""
 
@@ -133,7 +135,8 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
     out["utilization"] = gp.utilization(out["public_demand"], out["public_capacity"])
     out["classes_needed"] = gp.classes_needed(out["public_demand"], class_size)
     out["teachers_needed"] = gp.teachers_needed(out["public_demand"], _first_of_area(stage.pupil_teacher_ratio, stage))
-    out["cost"] = gp.shortage_cost(out["gap"], _first_of_area(stage.cost_per_place, stage))
+    out["class_size"], out["cost_per_place"] = class_size, _first_of_area(stage.cost_per_place, stage)
+    out["cost"] = gp.shortage_cost(out["gap"], out["cost_per_place"])
     if stage.inclusive_share is not None:
         out["inclusive_gap"] = gp.gap(out["inclusive_demand"], out["inclusive_capacity"])
     else:

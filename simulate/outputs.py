@@ -4,13 +4,14 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import xarray as xr
 
-from ..scenarios import Inputs
+from ..scenarios import Inputs, ScenarioError
 from ..scenarios.load import shown
 from .engine import FIGURES
 
@@ -65,25 +66,13 @@ def run_record(result: xr.Dataset, inputs: Inputs, seed: int | None = None) -> d
     }
 
 
-def write(
-    result: xr.Dataset, inputs: Inputs, folder: Path, maps: Callable[[xr.Dataset, Path], None] | None = None
-) -> Path:
-    """Write ``results.csv``, ``population.csv``, ``results.nc``, ``run.json`` and ``maps/`` to ``folder``.
-
-    Nothing appears in ``folder`` unless all of it was written.
-    """
+def publish(folder: Path, fill: Callable[[Path], None]) -> Path:
+    """Let ``fill`` write into a staging folder, then put it in place of ``folder``: all or nothing."""
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        results_table(result).to_csv(staging / "results.csv", index=False)
-        population_table(result).to_csv(staging / "population.csv", index=False)
-        result.to_netcdf(staging / "results.nc", engine="h5netcdf")
-        (staging / "run.json").write_text(
-            json.dumps(run_record(result, inputs), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
-        if maps is not None:
-            maps(result, staging / "maps")
+        fill(staging)
         if folder.exists():
             retired = folder.with_name(f".{folder.name}.old")
             shutil.rmtree(retired, ignore_errors=True)
@@ -95,3 +84,46 @@ def write(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def write(
+    result: xr.Dataset, inputs: Inputs, folder: Path, maps: Callable[[xr.Dataset, Path], None] | None = None
+) -> Path:
+    """Write ``results.csv``, ``population.csv``, ``results.nc``, ``run.json`` and ``maps/`` to ``folder``.
+
+    Nothing appears in ``folder`` unless all of it was written.
+    """
+
+    def fill(staging: Path) -> None:
+        results_table(result).to_csv(staging / "results.csv", index=False)
+        population_table(result).to_csv(staging / "population.csv", index=False)
+        result.to_netcdf(staging / "results.nc", engine="h5netcdf")
+        record = json.dumps(run_record(result, inputs), ensure_ascii=False, indent=2)
+        (staging / "run.json").write_text(record, encoding="utf-8")
+        if maps is not None:
+            maps(result, staging / "maps")
+
+    return publish(folder, fill)
+
+
+def read_result(folder: Path) -> xr.Dataset:
+    """The Result a run wrote to ``folder`` (its ``results.nc``)."""
+    path = Path(folder) / "results.nc"
+    if not path.is_file():
+        raise ScenarioError(f"{folder}: no results.nc here; make one with: placeplan run SCENARIO --out {folder}")
+    with xr.open_dataset(path, engine="h5netcdf") as stored:
+        result = stored.load()
+    result["planned"] = result["planned"].astype(bool)
+    return result
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it only when the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield staging / target.name
+        (staging / target.name).replace(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -47,7 +47,13 @@ def test_run_writes_every_output(tiny, tmp_path):
     record = json.loads((out / "run.json").read_text())
     assert record["scenario"] == "tiny" and record["seed"] is None
     assert any(name.endswith("schools.csv") for name in record["inputs"])
-    assert sorted(p.name for p in (out / "maps").iterdir()) == ["gap_primary_2020.png", "gap_senior_2020.png"]
+    assert sorted(p.name for p in (out / "maps").iterdir()) == [
+        "gap_primary_2020.png",
+        "gap_senior_2020.png",
+        "gap_small_multiples.png",
+        "series_primary_2.png",
+        "series_senior_9.png",
+    ]
     with xr.open_dataset(out / "results.nc") as stored:
         assert float(stored["gap"].sel(stage="primary", area="1", year=2020)) == pytest.approx(200)
 

@@ -1,0 +1,102 @@
+"""Charts: public demand against capacity over the years, and summary figures per scenario."""
+
+from typing import Any
+
+import pandas as pd
+import xarray as xr
+
+from .fonts import chinese_font
+from .style import area_names, stage_name, title, word
+
+DEMAND, CAPACITY, SHORTAGE, BAND = "#b35806", "#542788", "#fdb863", "#bdbdbd"
+"""Ends of the purple-orange scale of the maps: orange demand and shortage, purple capacity."""
+
+
+def plot_series(result: xr.Dataset, area: str, stage: str, lang: str = "en", ax: Any = None) -> Any:
+    """Public demand and capacity of one area and stage over the years, the shortage shaded."""
+    import matplotlib.pyplot as plt
+
+    chinese_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    one = result.sel(area=area, stage=stage)
+    years = result["year"].values
+    demand, capacity = one["public_demand"].values, one["public_capacity"].values
+    if "public_demand_p5" in result:
+        ax.fill_between(
+            years,
+            one["public_demand_p5"],
+            one["public_demand_p95"],
+            color=BAND,
+            alpha=0.6,
+            label=word("band", lang),
+            linewidth=0,
+        )
+    ax.fill_between(
+        years,
+        capacity,
+        demand,
+        where=demand > capacity,
+        interpolate=True,
+        color=SHORTAGE,
+        alpha=0.7,
+        label=word("shortage", lang),
+        linewidth=0,
+    )
+    ax.plot(years, demand, color=DEMAND, linewidth=2, marker="o", markersize=3, label=word("demand", lang))
+    ax.plot(years, capacity, color=CAPACITY, linewidth=2, linestyle="--", label=word("capacity", lang))
+    name = area_names(result, lang)[list(result["area"].values).index(area)]
+    ax.set_title(f"{title(result, lang)}: {name}, {stage_name(stage, lang)}", fontsize=11)
+    ax.set_xlabel(word("year", lang))
+    ax.set_ylabel(word("places", lang))
+    ax.yaxis.set_major_formatter("{x:,.0f}")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+STAGE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+"""Okabe-Ito: told apart by colour-blind readers."""
+SUMMARY = {
+    "places_to_build": ("public places to build", "需新增公办学位"),
+    "classes_to_build": ("classes to build", "需新增班级"),
+    "place_years_short": ("pupil-years without a public place", "缺位人年"),
+    "cost": ("cost of the places to build", "新增学位成本"),
+}
+
+
+def _compact(value: float, _: object = None) -> str:
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.3g}{suffix}"
+    return f"{value:,.0f}"
+
+
+def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None = None) -> Any:
+    """Summary figures per scenario, stacked by stage: one panel per figure, scenarios down the side."""
+    import matplotlib.pyplot as plt
+
+    chinese_font()
+    marked = f"{reference} (reference)" if lang == "en" else f"{reference}（基准）"
+    summary = summary.assign(scenario=summary["scenario"].replace({reference: marked}))
+    stages = list(dict.fromkeys(summary["stage"]))
+    scenarios = list(dict.fromkeys(summary["scenario"]))[::-1]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 2.2 + 0.45 * len(scenarios) * 2), layout="constrained", sharey=True)
+    for ax, (figure, names) in zip(axes.flat, SUMMARY.items(), strict=True):
+        table = summary.pivot(index="scenario", columns="stage", values=figure).loc[scenarios, stages]
+        left = pd.Series(0.0, index=scenarios)
+        for colour, stage in zip(STAGE_COLOURS, stages, strict=False):
+            ax.barh(scenarios, table[stage], left=left, color=colour, label=stage_name(stage, lang), height=0.7)
+            left += table[stage].fillna(0)
+        for y, total in enumerate(left):
+            ax.text(total, y, f" {_compact(total)}", va="center", fontsize=7)
+        unit = f" ({summary['currency'].iloc[0]})" if figure == "cost" and "currency" in summary else ""
+        ax.set_title((names[0] if lang == "en" else names[1]) + unit, fontsize=10)
+        ax.xaxis.set_major_formatter(_compact)
+        ax.set_xlim(right=left.max() * 1.18 or 1)
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(labelsize=8)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(stages), frameon=False, fontsize=8)
+    return fig

@@ -1,0 +1,191 @@
+"""Choropleths of a Result: areas coloured by a figure, with names, north arrow and scale bar.
+
+Takes a Result and an optional ``ax``; matplotlib and geopandas are imported
+only when drawing.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from .fonts import chinese_font
+from .style import DIVERGING, FIGURES, SEQUENTIAL, area_names, figure_values, stage_name, title, word
+
+FORMATS = ("png", "svg", "pdf")
+
+
+def area_frame(result: xr.Dataset, stage: str, lang: str = "en") -> Any:
+    """The planned areas of ``stage`` as a GeoDataFrame (``area, name, geometry``), districts dissolved."""
+    import geopandas as gpd
+    from shapely import wkt
+
+    if "geometry_wkt" not in result:
+        raise ValueError("the Result has no area shapes: give the scenario `boundaries` to map it")
+    planned = result["planned"].sel(stage=stage).values.astype(bool)
+    return gpd.GeoDataFrame(
+        {
+            "area": result["area"].values[planned],
+            "name": area_names(result, lang)[planned],
+            "geometry": [wkt.loads(str(text)) for text in result["geometry_wkt"].values[planned]],
+        },
+        crs="EPSG:4326",
+    )
+
+
+def colour_scale(figure: str, values: np.ndarray) -> tuple[str, Any]:
+    """Colour map and norm: diverging with symmetric limits around the centre, or sequential from 0."""
+    from matplotlib.colors import Normalize, TwoSlopeNorm
+
+    spec = FIGURES[figure]
+    finite = np.asarray(values, dtype=float)[np.isfinite(values)]
+    if spec.diverging:
+        limit = float(np.abs(finite - spec.centre).max()) if finite.size else 0.0
+        limit = limit or (0.1 if spec.centre else 1.0)
+        return DIVERGING, TwoSlopeNorm(spec.centre, spec.centre - limit, spec.centre + limit)
+    top = float(finite.max()) if finite.size else 0.0
+    return SEQUENTIAL, Normalize(0.0, top or 1.0)
+
+
+def number(figure: str, value: float, lang: str) -> str:
+    """A value as a map label shows it."""
+    if not np.isfinite(value):
+        return "-"
+    if figure == "utilization":
+        return f"{value:.2f}"
+    if figure == "cost":
+        return f"{value / 1e6:,.1f} M" if lang == "en" else f"{value / 1e4:,.0f}万"
+    if FIGURES[figure].diverging:
+        return f"{value:+,.0f}"
+    return f"{value:,.0f}"
+
+
+def draw(
+    frame: Any,
+    values: np.ndarray,
+    figure: str,
+    ax: Any,
+    norm: Any = None,
+    lang: str = "en",
+    labels: bool = True,
+    colorbar: bool = True,
+    furniture: bool = True,
+) -> Any:
+    """Colour ``frame``'s areas by ``values`` on ``ax``; names, and a north arrow and scale bar (``furniture``)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.cm import ScalarMappable
+
+    chinese_font()
+    cmap, default_norm = colour_scale(figure, values)
+    norm = norm or default_norm
+    frame = frame.assign(value=values)
+    frame.plot(
+        column="value",
+        ax=ax,
+        cmap=cmap,
+        norm=norm,
+        edgecolor="#303030",
+        linewidth=0.6,
+        missing_kwds={"color": "#d9d9d9", "hatch": "///", "label": "no data"},
+    )
+    ax.set_axis_off()
+    if labels:
+        _label(frame, figure, ax, lang)
+    if furniture:
+        _north_arrow(ax, lang)
+        _scale_bar(frame, ax, lang)
+    if colorbar:
+        plt.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.6, label=FIGURES[figure].label(lang))
+    return ax
+
+
+def _label(frame: Any, figure: str, ax: Any, lang: str) -> None:
+    """Name and value of each area, biggest areas first; a label that would overlap another is dropped."""
+    from matplotlib.patheffects import withStroke
+
+    halo = [withStroke(linewidth=2.5, foreground="white")]
+    renderer = ax.figure.canvas.get_renderer()
+    placed: list[Any] = []
+    import shapely
+
+    sizes = shapely.area(np.asarray(frame.geometry))  # in degrees², only to order the labels
+    for _, row in frame.assign(size=sizes).sort_values("size", ascending=False).iterrows():
+        point = row.geometry.representative_point()
+        text = ax.annotate(
+            f"{row['name']}\n{number(figure, row['value'], lang)}",
+            (point.x, point.y),
+            ha="center",
+            va="center",
+            fontsize=7,
+            path_effects=halo,
+        )
+        box = text.get_window_extent(renderer).expanded(1.05, 1.1)
+        if any(box.overlaps(other) for other in placed):
+            text.remove()
+        else:
+            placed.append(box)
+
+
+def _north_arrow(ax: Any, lang: str) -> None:
+    ax.annotate(
+        word("north", lang),
+        xy=(0.04, 0.97),
+        xytext=(0.04, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=10,
+        arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2},
+    )
+
+
+def _scale_bar(frame: Any, ax: Any, lang: str) -> None:
+    """A bar of a round number of km, about a fifth of the map wide, bottom left."""
+    west, south, east, north = frame.total_bounds
+    km_per_degree = 111.32 * np.cos(np.radians((south + north) / 2))
+    width_km = (east - west) * km_per_degree
+    length = min((n for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if n >= width_km / 6), default=1000)
+    x0, y0 = west, south - 0.04 * (north - south)
+    x1 = x0 + length / km_per_degree
+    ax.plot([x0, x1], [y0, y0], color="black", linewidth=2.5, solid_capstyle="butt")
+    ax.text((x0 + x1) / 2, y0, f"{length} {word('km', lang)}", ha="center", va="bottom", fontsize=7)
+
+
+def map_title(result: xr.Dataset, stage: str, year: int | str, figure: str, lang: str) -> str:
+    """``scenario: figure, stage, year``."""
+    what = FIGURES[figure].name(lang)
+    if lang == "zh":
+        return f"{title(result, lang)}：{stage_name(stage, lang)}{what}，{year}年"
+    return f"{title(result, lang)}\n{what}, {stage_name(stage, lang)}, {year}"
+
+
+def plot_map(result: xr.Dataset, stage: str, year: int, figure: str = "gap", lang: str = "en", ax: Any = None) -> Any:
+    """Map ``figure`` of ``stage`` in ``year`` by planning area; returns the axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 7), layout="constrained")
+    frame = area_frame(result, stage, lang)
+    values = figure_values(result, figure).sel(stage=stage, year=year).sel(area=frame["area"].values).values
+    draw(frame, values, figure, ax, lang=lang)
+    ax.set_title(map_title(result, stage, year, figure, lang), fontsize=11)
+    return ax
+
+
+def save(fig: Any, path: Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
+    """Save ``fig`` as ``path`` with each suffix in ``formats``; close it; return the files."""
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    files = [path.with_suffix(f".{fmt}") for fmt in formats]
+    for file in files:
+        fig.savefig(file, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    return files
+
+
+def peak_year(result: xr.Dataset, stage: str) -> int:
+    """The year the stage's total shortage is largest (the base year when there is none)."""
+    shortage = result["gap"].sel(stage=stage).clip(min=0).sum("area")
+    return int(result["year"].values[int(np.argmax(shortage.values))])

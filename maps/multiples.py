@@ -1,0 +1,68 @@
+"""Small multiples: stages by years (or scenarios) on one sheet with one shared colour scale."""
+
+import textwrap
+import textwrap
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from .choropleth import area_frame, colour_scale, draw
+from .style import FIGURES, figure_values, stage_name, title, word
+
+
+def _sheet(rows: int, columns: int) -> tuple[Any, Any]:
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(
+        rows, columns, figsize=(3.3 * columns + 1.2, 3.3 * rows + 0.9), squeeze=False, layout="constrained"
+    )
+
+
+def _shared_colorbar(fig: Any, axes: Any, cmap: str, norm: Any, label: str) -> None:
+    from matplotlib.cm import ScalarMappable
+
+    fig.colorbar(ScalarMappable(norm, cmap), ax=axes, shrink=0.5, label=label)
+
+
+def small_multiples(
+    result: xr.Dataset, stages: list[str], years: list[int], figure: str = "gap", lang: str = "en"
+) -> Any:
+    """One map per stage (rows) and year (columns), all on one colour scale."""
+    values = figure_values(result, figure)
+    cmap, norm = colour_scale(figure, values.sel(stage=stages, year=years).values)
+    fig, axes = _sheet(len(stages), len(years))
+    for i, stage in enumerate(stages):
+        frame = area_frame(result, stage, lang)
+        for j, year in enumerate(years):
+            panel = values.sel(stage=stage, year=year).sel(area=frame["area"].values).values
+            draw(frame, panel, figure, axes[i, j], norm, lang, labels=False, colorbar=False, furniture=i == j == 0)
+            axes[i, j].set_title(f"{stage_name(stage, lang)}, {year}", fontsize=9)
+    _shared_colorbar(fig, axes, cmap, norm, FIGURES[figure].label(lang))
+    fig.suptitle(f"{title(result, lang)}: {FIGURES[figure].name(lang)}")
+    return fig
+
+
+def difference_maps(
+    results: dict[str, xr.Dataset], reference: str, stage: str, year: int, figure: str = "gap", lang: str = "en"
+) -> Any:
+    """Each scenario minus the reference, for one stage and year, on one shared diverging scale."""
+    base = figure_values(results[reference], figure).sel(stage=stage, year=year)
+    others = [name for name in results if name != reference]
+    diffs = {name: figure_values(results[name], figure).sel(stage=stage, year=year) - base for name in others}
+    frame = area_frame(results[reference], stage, lang)
+    limit = max((float(np.nanmax(np.abs(d.sel(area=frame["area"].values).values))) for d in diffs.values()), default=0)
+    cmap, norm = colour_scale("gap", np.array([-limit, limit]))
+    columns = min(3, max(len(others), 1))
+    fig, axes = _sheet(-(-len(others) // columns) or 1, columns)
+    for ax in axes.flat[len(others) :]:
+        ax.set_axis_off()
+    for ax, name in zip(axes.flat, others, strict=False):
+        values = diffs[name].sel(area=frame["area"].values).values
+        draw(frame, values, "gap", ax, norm, lang, colorbar=False, furniture=ax is axes[0, 0])
+        heading = textwrap.fill(str(results[name].attrs.get("title", name)), 40)
+        ax.set_title(f"{heading}\n{word('difference', lang)} {reference}", fontsize=8)
+    change = f"change in {FIGURES[figure].en}" if lang == "en" else f"{FIGURES[figure].zh}变化"
+    _shared_colorbar(fig, axes, cmap, norm, change)
+    fig.suptitle(f"{FIGURES[figure].name(lang)}: {stage_name(stage, lang)}, {year}")
+    return fig
