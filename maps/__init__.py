@@ -5,11 +5,10 @@ Reads Results only; never runs a model. matplotlib is imported when drawing.
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .charts import plot_series, plot_summary
+from .charts import plot_series, plot_summary, worst_area
 from .choropleth import FORMATS, peak_year, plot_map, save
 from .export import gap_layers
 from .multiples import difference_maps, small_multiples
@@ -33,8 +32,7 @@ def default_maps(result: xr.Dataset, folder: Path, lang: str = "en") -> None:
     for stage in stages:
         year = peak_year(result, stage)
         save(plot_map(result, stage, year, lang=lang).figure, folder / f"gap_{stage}_{year}")
-        worst = result["gap"].sel(stage=stage).where(result["planned"].sel(stage=stage)).max("year")
-        area = str(result["area"].values[int(np.nanargmax(worst.values))])
+        area = worst_area(result, stage)
         save(plot_series(result, area, stage, lang).figure, folder / f"series_{stage}_{area}")
     save(small_multiples(result, stages, default_years(result), lang=lang), folder / "gap_small_multiples")
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -10,6 +11,12 @@ from .style import area_names, stage_name, title, word
 
 DEMAND, CAPACITY, SHORTAGE, BAND = "#b35806", "#542788", "#fdb863", "#bdbdbd"
 """Ends of the purple-orange scale of the maps: orange demand and shortage, purple capacity."""
+
+
+def worst_area(result: xr.Dataset, stage: str) -> str:
+    """The planning area of ``stage`` with the largest shortage in any year."""
+    worst = result["gap"].sel(stage=stage).where(result["planned"].sel(stage=stage)).max("year")
+    return str(result["area"].values[int(np.nanargmax(worst.values))])
 
 
 def plot_series(result: xr.Dataset, area: str, stage: str, lang: str = "en", ax: Any = None) -> Any:

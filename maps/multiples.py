@@ -1,7 +1,6 @@
 """Small multiples: stages by years (or scenarios) on one sheet with one shared colour scale."""
 
 import textwrap
-import textwrap
 from typing import Any
 
 import numpy as np

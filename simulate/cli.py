@@ -12,6 +12,7 @@ import click
 import xarray as xr
 
 from ..maps import FORMATS, comparison_pictures, default_maps, gap_layers, plot_map, plot_series, save, small_multiples
+from ..maps.charts import worst_area
 from ..maps.choropleth import peak_year
 from ..maps.style import FIGURES, LANGS
 from ..scenarios import ScenarioError
@@ -164,7 +165,7 @@ def chart(
     stage = _one(result, "stage", stage, "--stage")
     planned = [str(a) for a in result["area"].values[result["planned"].sel(stage=stage).values]]
     if area is None:
-        area = planned[int(result["gap"].sel(stage=stage, area=planned).max("year").argmax())]
+        area = worst_area(result, stage)
     elif area not in planned:
         raise click.BadParameter(
             f"{area!r} is not a planning area of {stage}; choose from {', '.join(planned)}", param_hint="--area"
