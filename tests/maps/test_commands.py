@@ -1,0 +1,147 @@
+"""placeplan map / chart / export / compare through click's runner, on hand-made Results."""
+
+import pandas as pd
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from placeplan.simulate.cli import main
+from placeplan.simulate.compare import comparison_table, summary_table
+
+from .conftest import ALTERNATIVE, REFERENCE, small_result, write_result
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_map_writes_png_svg_and_pdf(result_dirs, tmp_path):
+    ref, _ = result_dirs
+    out = tmp_path / "pictures" / "gap"
+    result = invoke(
+        "map",
+        ref,
+        "--stage",
+        "primary",
+        "--year",
+        2021,
+        "--out",
+        out,
+        "--format",
+        "png",
+        "--format",
+        "svg",
+        "--format",
+        "pdf",
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.parent.iterdir()) == ["gap.pdf", "gap.png", "gap.svg"]
+    assert (out.parent / "gap.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_map_defaults_to_the_peak_year_in_the_result_folder(result_dirs):
+    ref, _ = result_dirs
+    result = invoke("map", ref, "--stage", "primary", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("maps/gap_primary_2021.png")
+
+
+def test_small_multiples_and_other_figures(result_dirs):
+    ref, _ = result_dirs
+    assert invoke("map", ref, "--years", "2020,2021", "--figure", "utilization").exit_code == 0
+    assert (ref / "maps" / "utilization_small_multiples.png").is_file()
+
+
+def test_unknown_stage_or_year_is_exit_2_with_the_choices(result_dirs):
+    ref, _ = result_dirs
+    result = invoke("map", ref, "--stage", "primry")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for --stage: 'primry' is not in this Result; choose from primary, senior_general"
+        in result.output
+    )
+    result = invoke("map", ref, "--year", 2030)
+    assert result.exit_code == 2 and "choose from 2020, 2021" in result.output
+
+
+def test_chart_picks_the_worst_area(result_dirs):
+    ref, _ = result_dirs
+    result = invoke("chart", ref, "--stage", "primary")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("series_primary_1.png")
+    assert invoke("chart", ref, "--stage", "primary", "--area", "9").exit_code == 2
+
+
+def test_export_writes_one_layer_per_stage_with_a_column_per_year(result_dirs):
+    ref, _ = result_dirs
+    assert invoke("export", ref).exit_code == 0
+    layers = [name for name, _ in pyogrio.list_layers(ref / "gap.gpkg")]
+    assert layers == ["primary", "senior_general"]
+    primary = pyogrio.read_dataframe(ref / "gap.gpkg", layer="primary")
+    assert list(primary.columns) == ["area", "name", "name_en", "gap_2020", "gap_2021", "geometry"]
+    assert primary["gap_2021"].tolist() == [200, -100]
+    assert primary["name"].tolist() == ["甲区", "乙区"]
+
+
+def test_comparison_differences_by_hand():
+    table = comparison_table({"ref": REFERENCE, "alt": ALTERNATIVE}, "ref")
+    alt = table[(table["scenario"] == "alt") & (table["stage"] == "primary") & (table["year"] == 2021)]
+    assert alt.set_index("area")["gap_diff"].to_dict() == {"1": -140.0, "2": 50.0}
+    assert alt.set_index("area")["public_capacity_diff"].to_dict() == {"1": 240.0, "2": 0.0}
+    assert (table[table["scenario"] == "ref"].filter(like="_diff") == 0).all().all()
+    assert len(table) == 2 * (2 + 1) * 2  # scenarios x planned (area, stage) x years
+
+
+def test_summary_by_hand():
+    summary = summary_table({"ref": REFERENCE}).set_index("stage")
+    primary = summary.loc["primary"]
+    # shortages: area 1 100 (2020), 200 (2021); area 2 none
+    assert primary["peak_shortage"] == 200 and primary["peak_year"] == 2021
+    assert primary["places_to_build"] == 200 and primary["classes_to_build"] == 5  # 200 / 40
+    assert primary["place_years_short"] == 300 and primary["years_in_shortage"] == 2
+    assert primary["cost"] == 200_000
+    senior = summary.loc["senior_general"]
+    assert senior["peak_shortage"] == 100 and senior["years_in_shortage"] == 1
+
+
+def test_compare_writes_tables_and_pictures(result_dirs, tmp_path):
+    out = tmp_path / "comparison"
+    result = invoke("compare", *result_dirs, "--reference", "ref", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "comparison.csv",
+        "difference_primary_2021.png",
+        "difference_senior_general_2021.png",
+        "summary.csv",
+        "summary.png",
+        "summary.xlsx",
+    ]
+    summary = pd.read_excel(out / "summary.xlsx", dtype={"stage": str})
+    assert summary["scenario"].tolist() == ["ref", "ref", "alt", "alt"]
+    assert pd.read_csv(out / "comparison.csv", dtype={"area": str}).shape[0] == 12
+
+
+def test_results_that_do_not_match_are_refused(result_dirs, tmp_path):
+    other = small_result(
+        "other",
+        REFERENCE["public_demand"].fillna(0).values.tolist(),
+        REFERENCE["public_capacity"].fillna(0).values.tolist(),
+    )
+    other = other.assign_coords(year=[2021, 2022])
+    odd = write_result(tmp_path / "odd", other)
+    result = invoke("compare", result_dirs[0], odd, "--out", tmp_path / "c")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: results 'ref' and 'other' differ in year: only in ref: 2020; only in other: 2022\n"
+    assert not (tmp_path / "c").exists()
+
+
+def test_unknown_reference_is_refused(result_dirs, tmp_path):
+    result = invoke("compare", *result_dirs, "--reference", "nope", "--out", tmp_path / "c")
+    assert result.exit_code == 2 and "'nope' is not among ref, alt" in result.output
+
+
+@pytest.mark.parametrize("command", ["map", "chart", "export"])
+def test_a_folder_without_a_result_is_exit_2(command, tmp_path):
+    result = invoke(command, tmp_path)
+    assert result.exit_code == 2
+    assert "no results.nc here; make one with: placeplan run SCENARIO --out" in result.stderr

@@ -1,0 +1,116 @@
+"""Maps and charts drawn from small hand-made Results: colours, scales, text, fonts (no model run)."""
+
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from placeplan.maps import difference_maps, plot_map, plot_series, plot_summary, small_multiples  # noqa: E402
+from placeplan.maps.choropleth import colour_scale  # noqa: E402
+from placeplan.simulate.compare import summary_table  # noqa: E402
+
+from .conftest import ALTERNATIVE, REFERENCE  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def _colours(ax):
+    """Face colours of the area polygons, in the frame's order (areas 1, 2 for primary)."""
+    return ax.collections[0].get_facecolors()
+
+
+def test_shortage_and_surplus_get_different_hues_on_a_symmetric_scale():
+    ax = plot_map(REFERENCE, "primary", 2021)  # area 1: +200 shortage, area 2: -100 surplus
+    shortage, surplus = _colours(ax)
+    assert shortage[0] > shortage[2]  # orange: more red than blue
+    assert surplus[2] > surplus[0]  # purple: more blue than red
+    bar = ax.figure.axes[-1]
+    low, high = bar.get_ylim()
+    assert low == pytest.approx(-200) and high == pytest.approx(200)
+    assert "public places" in bar.get_ylabel()
+
+
+def test_zero_gap_is_the_neutral_middle_colour():
+    cmap, norm = colour_scale("gap", np.array([-50.0, 0.0, 50.0]))
+    r, g, b, _ = plt.get_cmap(cmap)(norm(0.0))
+    assert min(r, g, b) > 0.9  # near white
+
+
+def test_map_title_labels_north_arrow_and_scale_bar():
+    ax = plot_map(REFERENCE, "primary", 2021)
+    assert "Scenario ref" in ax.get_title() and "primary" in ax.get_title() and "2021" in ax.get_title()
+    texts = [t.get_text() for t in ax.texts]
+    assert "Jia\n+200" in texts and "Yi\n-100" in texts
+    assert "N" in texts
+    assert any(t.endswith(" km") for t in texts)
+
+
+def test_labels_never_overlap():
+    fig, ax = plt.subplots(figsize=(1.5, 1.5))  # too small for both labels
+    plot_map(REFERENCE, "primary", 2021, ax=ax)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if "\n" in t.get_text()]
+    assert len(boxes) >= 1
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def test_chinese_names_render_as_characters_not_boxes():
+    ax = plot_map(REFERENCE, "primary", 2021, lang="zh")
+    assert "甲区\n+200" in [t.get_text() for t in ax.texts]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for boxes
+        ax.figure.canvas.draw()
+
+
+def test_other_figures_use_their_own_scales():
+    ax = plot_map(REFERENCE, "primary", 2021, figure="utilization")
+    low, high = ax.figure.axes[-1].get_ylim()
+    assert (low + high) / 2 == pytest.approx(1.0)  # utilization is centred on 1
+    ax = plot_map(REFERENCE, "primary", 2021, figure="cost")
+    assert ax.figure.axes[-1].get_ylim()[0] == 0  # sequential from zero
+    ax = plot_map(REFERENCE, "primary", 2021, figure="gap_per_1000")
+    assert "Jia\n+267" in [t.get_text() for t in ax.texts]  # 200 / 750 pupils x 1000
+
+
+def test_small_multiples_share_one_colour_scale():
+    fig = small_multiples(REFERENCE, ["primary", "senior_general"], [2020, 2021])
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    norms = {(ax.collections[0].norm.vmin, ax.collections[0].norm.vmax) for ax in panels}
+    assert [ax.get_title() for ax in panels] == [
+        "primary, 2020",
+        "primary, 2021",
+        "general senior secondary, 2020",
+        "general senior secondary, 2021",
+    ]
+    assert norms == {(-200.0, 200.0)}  # the largest gap anywhere is 200
+
+
+def test_difference_maps_show_scenario_minus_reference():
+    fig = difference_maps({"ref": REFERENCE, "alt": ALTERNATIVE}, "ref", "primary", 2021)
+    ax = fig.axes[0]
+    # area 1: (700 - 640) - (600 - 400) = -140; area 2: (350 - 400) - (300 - 400) = +50
+    assert "Jia\n-140" in [t.get_text() for t in ax.texts]
+    assert "Yi\n+50" in [t.get_text() for t in ax.texts]
+    assert "minus ref" in ax.get_title()
+
+
+def test_series_shades_the_shortage():
+    ax = plot_series(REFERENCE, "1", "primary")
+    demand, capacity = ax.lines[0].get_ydata(), ax.lines[1].get_ydata()
+    assert list(demand) == [500, 600] and list(capacity) == [400, 400]
+    assert [text.get_text() for text in ax.get_legend().get_texts()][0] == "shortage"
+
+
+def test_summary_chart_has_a_panel_per_figure_and_marks_the_reference():
+    fig = plot_summary(summary_table({"ref": REFERENCE, "alt": ALTERNATIVE}), reference="ref")
+    panels = [ax for ax in fig.axes if ax.patches]
+    assert len(panels) == 4
+    assert "ref (reference)" in [label.get_text() for label in panels[0].get_yticklabels()]
