@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .fonts import chinese_font
+from .fonts import subplots
 from .style import area_names, stage_name, title, word
 
 DEMAND, CAPACITY, SHORTAGE, BAND = "#b35806", "#542788", "#fdb863", "#bdbdbd"
@@ -21,11 +21,9 @@ def worst_area(result: xr.Dataset, stage: str) -> str:
 
 def plot_series(result: xr.Dataset, area: str, stage: str, lang: str = "en", ax: Any = None) -> Any:
     """Public demand and capacity of one area and stage over the years, the shortage shaded."""
-    import matplotlib.pyplot as plt
 
-    chinese_font()
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+        _, ax = subplots(figsize=(7, 4), layout="constrained")
     one = result.sel(area=area, stage=stage)
     years = result["year"].values
     demand, capacity = one["public_demand"].values, one["public_capacity"].values
@@ -82,14 +80,12 @@ def _compact(value: float, _: object = None) -> str:
 
 def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None = None) -> Any:
     """Summary figures per scenario, stacked by stage: one panel per figure, scenarios down the side."""
-    import matplotlib.pyplot as plt
 
-    chinese_font()
     marked = f"{reference} (reference)" if lang == "en" else f"{reference}（基准）"
     summary = summary.assign(scenario=summary["scenario"].replace({reference: marked}))
     stages = list(dict.fromkeys(summary["stage"]))
     scenarios = list(dict.fromkeys(summary["scenario"]))[::-1]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 2.2 + 0.45 * len(scenarios) * 2), layout="constrained", sharey=True)
+    fig, axes = subplots(2, 2, figsize=(11, 2.2 + 0.45 * len(scenarios) * 2), layout="constrained", sharey=True)
     for ax, (figure, names) in zip(axes.flat, SUMMARY.items(), strict=True):
         table = summary.pivot(index="scenario", columns="stage", values=figure).loc[scenarios, stages]
         left = pd.Series(0.0, index=scenarios)

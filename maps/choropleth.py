@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .fonts import chinese_font
+from .fonts import chinese_font, subplots
 from .style import DIVERGING, FIGURES, SEQUENTIAL, area_names, figure_values, stage_name, title, word
 
 FORMATS = ("png", "svg", "pdf")
+SHORTAGE_HATCHED = ("gap", "gap_per_1000")
 
 
 def area_frame(result: xr.Dataset, stage: str, lang: str = "en") -> Any:
@@ -73,10 +74,11 @@ def draw(
     furniture: bool = True,
 ) -> Any:
     """Colour ``frame``'s areas by ``values`` on ``ax``; names, and a north arrow and scale bar (``furniture``)."""
-    import matplotlib.pyplot as plt
     from matplotlib.cm import ScalarMappable
 
-    chinese_font()
+    import matplotlib
+
+    chinese_font()  # for an ax the caller made
     cmap, default_norm = colour_scale(figure, values)
     norm = norm or default_norm
     frame = frame.assign(value=values)
@@ -87,8 +89,13 @@ def draw(
         norm=norm,
         edgecolor="#303030",
         linewidth=0.6,
-        missing_kwds={"color": "#d9d9d9", "hatch": "///", "label": "no data"},
+        missing_kwds={"color": "#d9d9d9", "label": "no data"},
     )
+    if figure in SHORTAGE_HATCHED:  # the sign still reads in greyscale: shortages are hatched
+        short = frame[frame["value"] > 0]
+        if len(short):
+            with matplotlib.rc_context({"hatch.linewidth": 0.4}):
+                short.plot(ax=ax, facecolor="none", edgecolor="#00000059", hatch="///", linewidth=0)
     ax.set_axis_off()
     if labels:
         _label(frame, figure, ax, lang)
@@ -96,7 +103,7 @@ def draw(
         _north_arrow(ax, lang)
         _scale_bar(frame, ax, lang)
     if colorbar:
-        plt.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.6, label=FIGURES[figure].label(lang))
+        ax.figure.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.6, label=FIGURES[figure].label(lang))
     return ax
 
 
@@ -162,10 +169,9 @@ def map_title(result: xr.Dataset, stage: str, year: int | str, figure: str, lang
 
 def plot_map(result: xr.Dataset, stage: str, year: int, figure: str = "gap", lang: str = "en", ax: Any = None) -> Any:
     """Map ``figure`` of ``stage`` in ``year`` by planning area; returns the axes."""
-    import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 7), layout="constrained")
+        _, ax = subplots(figsize=(7.5, 7), layout="constrained")
     frame = area_frame(result, stage, lang)
     values = figure_values(result, figure).sel(stage=stage, year=year).sel(area=frame["area"].values).values
     draw(frame, values, figure, ax, lang=lang)

@@ -7,6 +7,7 @@ Latin text stays in DejaVu Sans; matplotlib falls back to Noto for CJK glyphs.
 
 import warnings
 from functools import cache
+from typing import Any
 
 
 @cache
@@ -29,3 +30,11 @@ def chinese_font() -> str | None:
     name = font_manager.FontProperties(fname=path).get_name()
     plt.rcParams["font.family"] = ["DejaVu Sans", name]
     return name
+
+
+def subplots(*args: Any, **kwargs: Any) -> Any:
+    """``plt.subplots`` with the CJK font in place first, so every text of the figure can use it."""
+    import matplotlib.pyplot as plt
+
+    chinese_font()
+    return plt.subplots(*args, **kwargs)

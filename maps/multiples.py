@@ -7,15 +7,13 @@ import numpy as np
 import xarray as xr
 
 from .choropleth import area_frame, colour_scale, draw
+from .fonts import subplots
 from .style import FIGURES, figure_values, stage_name, title, word
 
 
 def _sheet(rows: int, columns: int) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
 
-    return plt.subplots(
-        rows, columns, figsize=(3.3 * columns + 1.2, 3.3 * rows + 0.9), squeeze=False, layout="constrained"
-    )
+    return subplots(rows, columns, figsize=(3.3 * columns + 1.2, 3.3 * rows + 0.9), squeeze=False, layout="constrained")
 
 
 def _shared_colorbar(fig: Any, axes: Any, cmap: str, norm: Any, label: str) -> None:

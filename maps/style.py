@@ -29,7 +29,13 @@ class Figure:
 
 
 FIGURES = {
-    "gap": Figure("place gap", "学位缺口", "public places; + shortage, - surplus", "个学位；正为缺口，负为富余", True),
+    "gap": Figure(
+        "place gap",
+        "学位缺口",
+        "public places; + shortage (hatched), - surplus",
+        "个学位；正为缺口（斜线），负为富余",
+        True,
+    ),
     "gap_per_1000": Figure(
         "place gap per 1,000 pupils", "每千名学生学位缺口", "places; + shortage", "个学位；正为缺口", True
     ),
