@@ -74,9 +74,8 @@ def draw(
     furniture: bool = True,
 ) -> Any:
     """Colour ``frame``'s areas by ``values`` on ``ax``; names, and a north arrow and scale bar (``furniture``)."""
-    from matplotlib.cm import ScalarMappable
-
     import matplotlib
+    from matplotlib.cm import ScalarMappable
 
     chinese_font()  # for an ax the caller made
     cmap, default_norm = colour_scale(figure, values)

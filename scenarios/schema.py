@@ -214,6 +214,19 @@ class Action(Strict):
         return self
 
 
+class Uncertainty(Strict):
+    """What an ensemble (``placeplan run --draws N``) perturbs, draw by draw (docs/methods.md)."""
+
+    tfr: float = Field(0.0, ge=0, le=1)
+    """Standard deviation of the log of a TFR multiplier drawn once per draw for the whole path."""
+    migration_scale: float = Field(0.0, ge=0, le=2)
+    """Standard deviation of a net-migration multiplier around 1 (negative draws are set to 0)."""
+    housing_delivery: float = Field(0.0, ge=0, le=2)
+    """Standard deviation of a multiplier of the dwellings delivered, around 1 (negative draws are set to 0)."""
+    housing_delay: int = Field(0, ge=0, le=10)
+    """Largest delay in years of every development's completion; each draw delays by 0..N years, equally likely."""
+
+
 class Scenario(Strict):
     """A scenario file after ``extends:`` and ``options:`` are merged."""
 
@@ -241,6 +254,8 @@ class Scenario(Strict):
     """Table ``id, name, district, stage, sector, classes[, places, inclusive, opens, closes, teachers]``."""
     actions: dict[str, Action] = {}
     """Capacity actions by name, so an option can add, change or remove (``null``) one."""
+    uncertainty: Uncertainty = Uncertainty()
+    """Inputs perturbed in ensembles."""
     options: tuple[str, ...] = ()
     """Named overrides applied (filled in by the loader)."""
 

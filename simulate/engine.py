@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 import xarray as xr
+from numpy.typing import NDArray
 
 from .. import __version__
 from ..models import SEXES
@@ -51,13 +52,8 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
     projection, developments = project(inputs.population, len(years))
     areas, area_names, area_names_en = _areas(inputs.stages)
     log("computing places needed, capacity and gap")
-    figures = {name: np.full((len(inputs.stages), len(areas), len(years)), np.nan) for name in FIGURES}
-    planned = np.zeros((len(inputs.stages), len(areas)), dtype=bool)
-    for k, stage in enumerate(inputs.stages):
-        columns = [areas.index(a) for a in dict.fromkeys(stage.area_of)]
-        planned[k, columns] = True
-        for name, values in _stage_figures(stage, projection.population, inputs.lines, inputs).items():
-            figures[name][k][columns] = values.T
+    figures = stage_figures(inputs, projection.population, areas)
+    planned = planned_areas(inputs, areas)
     population_sexes = list(SEXES) if projection.population.shape[2] == 2 else ["total"]
     result = xr.Dataset(
         {
@@ -91,6 +87,27 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
     return result
 
 
+def planned_areas(inputs: Inputs, areas: list[str]) -> NDArray[np.bool_]:
+    """``[stage, area]``: which areas each stage is planned by."""
+    return np.array([[area in stage.area_of for area in areas] for stage in inputs.stages])
+
+
+def stage_figures(inputs: Inputs, population: Array, areas: list[str]) -> dict[str, Array]:
+    """Every figure ``[..., stage, area, year]`` from a population ``[year, ..., district, sex, age]``.
+
+    ``...`` is any batch (the draws of an ensemble); NaN where a stage is not planned.
+    """
+    batch = population.shape[1:-3]
+    figures = {name: np.full((*batch, len(inputs.stages), len(areas), len(inputs.years)), np.nan) for name in FIGURES}
+    for k, stage in enumerate(inputs.stages):
+        columns = [areas.index(a) for a in dict.fromkeys(stage.area_of)]
+        for name, values in _stage_figures(stage, population, inputs.lines, inputs).items():
+            figures[name][..., k, columns, :] = np.moveaxis(
+                np.broadcast_to(values, (values.shape[0], *batch, values.shape[-1])), 0, -1
+            )
+    return figures
+
+
 def _areas(stages: list[StageInputs]) -> tuple[list[str], dict[str, str], dict[str, str]]:
     """Every planning area of any stage, with its names in Chinese and English."""
     names: dict[str, str] = {}
@@ -116,11 +133,19 @@ def _first_of_area(values: Array, stage: StageInputs) -> Array:
 
 
 def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: Inputs) -> dict[str, Array]:
-    """All figures of one stage as ``[year, area]``."""
+    """All figures of one stage as ``[year, ..., area]`` (``...`` the population's batch)."""
     sap = enr.school_age_population(population, stage.lo, stage.hi)
-    pupils = enr.enrolment(sap, stage.gross_enrolment)
-    public = enr.public_demand(pupils, stage.migrant_share, stage.public_share_local, stage.public_share_migrant)
-    capacity = _capacity(stage, lines, inputs)
+    nb = sap.ndim - 2
+
+    def b(values: Array) -> Array:
+        """A ``[year, district or area]`` parameter broadcast over the batch."""
+        return values.reshape(values.shape[0], *[1] * nb, values.shape[-1])
+
+    pupils = enr.enrolment(sap, b(stage.gross_enrolment))
+    public = enr.public_demand(
+        pupils, b(stage.migrant_share), b(stage.public_share_local), b(stage.public_share_migrant)
+    )
+    capacity = {name: b(values) for name, values in _capacity(stage, lines, inputs).items()}
     summed = {
         "school_age_population": sap,
         "enrolment": pupils,
@@ -128,14 +153,16 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
         **capacity,
     }
     if stage.inclusive_share is not None:
-        summed["inclusive_demand"] = enr.inclusive_demand(pupils, stage.inclusive_share)
+        summed["inclusive_demand"] = enr.inclusive_demand(pupils, b(stage.inclusive_share))
     out = {name: _per_area(values, stage)[0] for name, values in summed.items()}
-    class_size = _first_of_area(stage.class_size, stage)
+    class_size = b(_first_of_area(stage.class_size, stage))
     out["gap"] = gp.gap(out["public_demand"], out["public_capacity"])
     out["utilization"] = gp.utilization(out["public_demand"], out["public_capacity"])
     out["classes_needed"] = gp.classes_needed(out["public_demand"], class_size)
-    out["teachers_needed"] = gp.teachers_needed(out["public_demand"], _first_of_area(stage.pupil_teacher_ratio, stage))
-    out["class_size"], out["cost_per_place"] = class_size, _first_of_area(stage.cost_per_place, stage)
+    out["teachers_needed"] = gp.teachers_needed(
+        out["public_demand"], b(_first_of_area(stage.pupil_teacher_ratio, stage))
+    )
+    out["class_size"], out["cost_per_place"] = class_size, b(_first_of_area(stage.cost_per_place, stage))
     out["cost"] = gp.shortage_cost(out["gap"], out["cost_per_place"])
     if stage.inclusive_share is not None:
         out["inclusive_gap"] = gp.gap(out["inclusive_demand"], out["inclusive_capacity"])

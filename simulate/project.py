@@ -6,12 +6,13 @@ from ..models.population import Array, Projection, cohort_component, cohort_rati
 from ..scenarios.inputs import PopulationInputs
 
 
-def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dict[str, Array]]:
+def project(population: PopulationInputs, n_years: int, own_rows: bool = True) -> tuple[Projection, dict[str, Array]]:
     """The projection ``[year, district, sex, age]`` and each housing development's own residents.
 
     Developments are projected as extra batch rows that start empty and take
     only that development's migrants, with their district's rates, so their
-    pupils can be reported per 100 dwellings (the pupil yield).
+    pupils can be reported per 100 dwellings (the pupil yield); ``own_rows=False``
+    skips that (ensembles). Arrays may carry a draw axis after the year.
     """
     if population.method == "given":
         return _accounted(population.base), {}
@@ -22,30 +23,34 @@ def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dic
         return _accounted(projected, births=np.nan_to_num(population.births)), {}
     assert population.survival is not None and population.fertility is not None
     assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
-    names = list(population.developments)
-    housing = [population.developments[name] for name in names]
     migration = np.zeros((n_years, *population.base.shape)) if population.migration is None else population.migration
     counts, rates = (np.zeros_like(migration), migration) if population.migration_is_rate else (migration, None)
     if population.flows is not None:
         counts = counts + population.flows
-    counts = np.stack([counts + sum(housing, np.zeros_like(counts)), *housing], axis=1)
-    base = np.stack([population.base, *(np.zeros_like(population.base) for _ in names)])
-    observed = population.births
-    if observed is not None:
-        observed = np.stack([observed, *(np.full_like(observed, np.nan) for _ in names)], axis=1)
-    batch = (slice(None), None)
+    housing = list(population.developments.values())
+    counts = counts + sum(housing, np.zeros_like(counts))
+    infant = np.repeat(population.infant_survival[..., None], 2, axis=-1)
+    if not own_rows or not housing:
+        inputs = (population.survival, population.fertility, population.sex_ratio_at_birth, infant)
+        return cohort_component(population.base, *inputs, counts, population.births, rates), {}
+
+    def stacked(first: Array, rest: float = 0.0) -> Array:
+        """``first`` with an empty row per development, on a new axis after the year."""
+        return np.stack([first, *(np.full_like(first, rest) for _ in housing)], axis=1)
+
+    every = (slice(None), None)
     result = cohort_component(
-        base,
-        population.survival[batch],
-        population.fertility[batch],
-        population.sex_ratio_at_birth[batch],
-        np.repeat(population.infant_survival[..., None], 2, axis=-1)[batch],
-        counts,
-        observed,
-        None if rates is None else np.stack([rates, *(np.zeros_like(rates) for _ in names)], axis=1),
+        np.stack([population.base, *(np.zeros_like(population.base) for _ in housing)]),
+        population.survival[every],
+        population.fertility[every],
+        population.sex_ratio_at_birth[every],
+        infant[every],
+        np.stack([counts, *housing], axis=1),
+        None if population.births is None else stacked(population.births, np.nan),
+        None if rates is None else stacked(rates),
     )
     whole = Projection(*(getattr(result, f)[:, 0] for f in Projection.__dataclass_fields__))
-    return whole, {name: result.population[:, i + 1] for i, name in enumerate(names)}
+    return whole, {name: result.population[:, i + 1] for i, name in enumerate(population.developments)}
 
 
 def _accounted(population: Array, births: Array | None = None) -> Projection:

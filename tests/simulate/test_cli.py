@@ -90,7 +90,7 @@ BAD_INPUT = {
         {"school": "schools.csv"},
         None,
         "scenario.yaml: school: unknown key (did you mean 'schools'?); allowed: name, title, base_year, end_year, "
-        "currency, districts, boundaries, population, housing, stages, schools, actions",
+        "currency, districts, boundaries, population, housing, stages, schools, actions, uncertainty",
     ),
     "share above 1": (
         {"stages": {"primary": {"ages": [6, 11], "public_share": {2020: 0.5, 2025: 1.5}}}},

@@ -1,0 +1,85 @@
+"""Ensemble draws: seeded perturbations of the uncertain inputs, one generator per draw.
+
+Draw ``d`` of seed ``s`` always uses ``numpy.random.default_rng([s, d])``, so a
+draw is the same whatever the number of draws, chunks or workers.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..scenarios.inputs import PopulationInputs
+from ..scenarios.schema import Uncertainty
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The perturbation of each draw ``[draw]``."""
+
+    tfr: Array
+    """TFR multiplier, ``exp(sd * z)``."""
+    migration: Array
+    """Net-migration multiplier, ``max(0, 1 + sd * z)``."""
+    housing: Array
+    """Multiplier of the dwellings delivered, ``max(0, 1 + sd * z)``."""
+    delay: NDArray[np.intp]
+    """Years every development is late, ``0..housing_delay``."""
+
+
+def draw(uncertainty: Uncertainty, draws: int, seed: int, first: int = 0) -> Draws:
+    """Draws ``first .. first + draws - 1`` of ``seed``."""
+    numbers = np.empty((draws, 4))
+    for i in range(draws):
+        rng = np.random.default_rng([seed, first + i])
+        numbers[i, :3] = rng.standard_normal(3)
+        numbers[i, 3] = rng.integers(0, uncertainty.housing_delay + 1)
+    return Draws(
+        tfr=np.exp(uncertainty.tfr * numbers[:, 0]),
+        migration=np.maximum(0.0, 1.0 + uncertainty.migration_scale * numbers[:, 1]),
+        housing=np.maximum(0.0, 1.0 + uncertainty.housing_delivery * numbers[:, 2]),
+        delay=numbers[:, 3].astype(np.intp),
+    )
+
+
+def _late(migrants: Array, delay: int) -> Array:
+    """Housing migrants ``[year, ...]`` arriving ``delay`` years later (those past the horizon are dropped)."""
+    if delay == 0:
+        return migrants
+    late = np.zeros_like(migrants)
+    late[delay:] = migrants[:-delay]
+    return late
+
+
+def perturb(population: PopulationInputs, draws: Draws) -> PopulationInputs:
+    """Population inputs with a draw axis after the year: ``[year, draw, district, ...]``.
+
+    Each draw scales fertility and migration, and delivers its housing
+    developments scaled and late; they are summed into one set of housing
+    migrants per draw (an ensemble reports no pupil yield per development).
+    """
+    assert population.fertility is not None
+    n = len(draws.tfr)
+
+    def batch(values: Array | None) -> Array | None:
+        return None if values is None else np.broadcast_to(values[:, None], (values.shape[0], n, *values.shape[1:]))
+
+    def per_draw(values: Array | None, scale: Array) -> Array | None:
+        return None if values is None else values[:, None] * scale.reshape(1, n, *[1] * (values.ndim - 1))
+
+    housing = sum(population.developments.values(), np.zeros((population.fertility.shape[0], *population.base.shape)))
+    delivered = [_late(housing * scale, int(delay)) for scale, delay in zip(draws.housing, draws.delay, strict=True)]
+    return replace(
+        population,
+        base=np.broadcast_to(population.base, (n, *population.base.shape)),
+        survival=batch(population.survival),
+        fertility=per_draw(population.fertility, draws.tfr),
+        sex_ratio_at_birth=batch(population.sex_ratio_at_birth),
+        infant_survival=batch(population.infant_survival),
+        births=batch(population.births),
+        migration=per_draw(population.migration, draws.migration),
+        flows=batch(population.flows),
+        developments={"housing": np.stack(delivered, axis=1)} if population.developments else {},
+    )
