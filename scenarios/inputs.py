@@ -58,6 +58,8 @@ class StageInputs:
     """Planning-area code of each district."""
     area_names: dict[str, str]
     area_names_en: dict[str, str]
+    capacity: dict[str, Array] | None = None
+    """Capacity figures ``[year, district]`` when already computed (ensemble chunks)."""
 
 
 @dataclass

@@ -254,7 +254,7 @@ class Scenario(Strict):
     """Table ``id, name, district, stage, sector, classes[, places, inclusive, opens, closes, teachers]``."""
     actions: dict[str, Action] = {}
     """Capacity actions by name, so an option can add, change or remove (``null``) one."""
-    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    uncertainty: Uncertainty = Uncertainty()
     """Inputs perturbed in ensembles."""
     options: tuple[str, ...] = ()
     """Named overrides applied (filled in by the loader)."""

@@ -18,7 +18,7 @@ from ..models import capacity as cap
 from ..models import enrolment as enr
 from ..models import gap as gp
 from ..models.housing import pupil_yield
-from ..models.population import Array
+from ..models.population import Array, Projection
 from ..scenarios.capacity import Lines
 from ..scenarios.inputs import Inputs, StageInputs
 from .project import project
@@ -47,13 +47,19 @@ FIGURES = (
 
 def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Dataset:
     """Project the population and compute places needed, capacity and gap."""
-    years = inputs.years
     log("projecting population")
-    projection, developments = project(inputs.population, len(years))
-    areas, area_names, area_names_en = _areas(inputs.stages)
+    projection, developments = project(inputs.population, len(inputs.years))
     log("computing places needed, capacity and gap")
-    figures = stage_figures(inputs, projection.population, areas)
-    planned = planned_areas(inputs, areas)
+    areas = _areas(inputs.stages)[0]
+    result = assemble(inputs, projection, stage_figures(inputs, projection.population, areas))
+    if developments:
+        result["pupil_yield"] = _pupil_yield(inputs, developments)
+    return result
+
+
+def assemble(inputs: Inputs, projection: Projection, figures: dict[str, Array]) -> xr.Dataset:
+    """The Result: population and its components by district, figures ``[stage, area, year]``, area shapes."""
+    areas, area_names, area_names_en = _areas(inputs.stages)
     population_sexes = list(SEXES) if projection.population.shape[2] == 2 else ["total"]
     result = xr.Dataset(
         {
@@ -63,10 +69,10 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
             "net_migration": (("year", "district"), projection.net_migration),
             "clipped": (("year", "district"), projection.clipped),
             **{name: (("stage", "area", "year"), values) for name, values in figures.items()},
-            "planned": (("stage", "area"), planned),
+            "planned": (("stage", "area"), planned_areas(inputs, areas)),
         },
         coords={
-            "year": years,
+            "year": inputs.years,
             "district": inputs.districts.codes,
             "district_name": ("district", inputs.districts.names),
             "district_name_en": ("district", inputs.districts.names_en),
@@ -79,8 +85,6 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
         },
         attrs=_attributes(inputs),
     )
-    if developments:
-        result["pupil_yield"] = _pupil_yield(inputs, developments)
     if inputs.boundaries is not None:
         result["geometry_wkt"] = ("area", _area_shapes(inputs, areas))
     inputs.warnings.extend(_warnings(result))
@@ -145,7 +149,7 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
     public = enr.public_demand(
         pupils, b(stage.migrant_share), b(stage.public_share_local), b(stage.public_share_migrant)
     )
-    capacity = {name: b(values) for name, values in _capacity(stage, lines, inputs).items()}
+    capacity = {name: b(values) for name, values in (stage.capacity or _capacity(stage, lines, inputs)).items()}
     summed = {
         "school_age_population": sap,
         "enrolment": pupils,
@@ -171,6 +175,11 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
     if "teachers" in out:
         out["teacher_gap"] = out["teachers_needed"] - out["teachers"]
     return out
+
+
+def capacities(inputs: Inputs) -> list[dict[str, Array]]:
+    """Each stage's capacity figures ``[year, district]`` (they do not vary between draws)."""
+    return [_capacity(stage, inputs.lines, inputs) for stage in inputs.stages]
 
 
 def _capacity(stage: StageInputs, lines: Lines, inputs: Inputs) -> dict[str, Array]:
