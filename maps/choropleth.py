@@ -75,26 +75,26 @@ def draw(
 ) -> Any:
     """Colour ``frame``'s areas by ``values`` on ``ax``; names, and a north arrow and scale bar (``furniture``)."""
     import matplotlib
+    import matplotlib.pyplot as plt
     from matplotlib.cm import ScalarMappable
 
     chinese_font()  # for an ax the caller made
     cmap, default_norm = colour_scale(figure, values)
     norm = norm or default_norm
     frame = frame.assign(value=values)
-    frame.plot(
-        column="value",
-        ax=ax,
-        cmap=cmap,
-        norm=norm,
-        edgecolor="#303030",
-        linewidth=0.6,
-        missing_kwds={"color": "#d9d9d9", "label": "no data"},
-    )
+    colours = plt.get_cmap(cmap)(norm(np.nan_to_num(values)))
+    colours[~np.isfinite(values)] = (0.85, 0.85, 0.85, 1.0)  # no data: grey
+    ax.add_collection(_patches(frame.geometry, facecolor=colours, edgecolor="#303030", linewidth=0.6))
     if figure in SHORTAGE_HATCHED:  # the sign still reads in greyscale: shortages are hatched
-        short = frame[frame["value"] > 0]
+        short = frame.geometry[np.nan_to_num(values) > 0]
         if len(short):
             with matplotlib.rc_context({"hatch.linewidth": 0.4}):
-                short.plot(ax=ax, facecolor="none", edgecolor="#00000059", hatch="///", linewidth=0)
+                ax.add_collection(_patches(short, facecolor="none", edgecolor="#00000059", hatch="///", linewidth=0))
+    west, south, east, north = frame.total_bounds
+    pad_x, pad_y = 0.02 * (east - west), 0.02 * (north - south)
+    ax.set_xlim(west - pad_x, east + pad_x)
+    ax.set_ylim(south - 4 * pad_y, north + pad_y)  # room for the scale bar below
+    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))  # degrees of longitude are shorter
     ax.set_axis_off()
     if labels:
         _label(frame, figure, ax, lang)
@@ -104,6 +104,22 @@ def draw(
     if colorbar:
         ax.figure.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.6, label=FIGURES[figure].label(lang))
     return ax
+
+
+def _patches(shapes: Any, **style: Any) -> Any:
+    """(Multi)polygons as one matplotlib collection (geopandas' own plot redraws the figure each call)."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path as Outline
+
+    paths = []
+    for shape in shapes:
+        rings = [
+            ring for polygon in getattr(shape, "geoms", [shape]) for ring in (polygon.exterior, *polygon.interiors)
+        ]
+        paths.append(
+            Outline.make_compound_path(*(Outline(np.asarray(ring.coords)[:, :2], closed=True) for ring in rings))
+        )
+    return PathCollection(paths, **style)
 
 
 def _label(frame: Any, figure: str, ax: Any, lang: str) -> None:

@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import xarray as xr
 
 from ..scenarios import Inputs, ScenarioError, load, read_inputs
 from ..scenarios.load import shown
 from . import engine, outputs
+from .ensemble import run_ensemble
 
 Step = Callable[[str], None]
 
@@ -25,14 +27,27 @@ def _strictly(inputs: Inputs, strict: bool) -> None:
         raise ScenarioError(f"{shown(inputs.loaded.path)}: --strict: {inputs.warnings[0]}")
 
 
-def simulate(scenario: str | Path, strict: bool = False, log: Step = lambda step: None) -> xr.Dataset:
-    """Run a scenario and return its Result.
+def simulate(
+    scenario: str | Path,
+    strict: bool = False,
+    log: Step = lambda step: None,
+    draws: int | None = None,
+    seed: int = 0,
+    client: Any = None,
+) -> xr.Dataset:
+    """Run a scenario and return its Result; with ``draws``, an ensemble of medians and bands.
 
     >>> result = simulate("taiyuan")  # doctest: +SKIP
     >>> result["gap"].sel(stage="primary", year=2025)  # doctest: +SKIP
     """
-    inputs = prepare(scenario, strict, log)
-    result = engine.run(inputs, log)
+    return _simulate(prepare(scenario, strict, log), strict, log, draws, seed, client)
+
+
+def _simulate(inputs: Inputs, strict: bool, log: Step, draws: int | None, seed: int, client: Any) -> xr.Dataset:
+    if draws is None:
+        result = engine.run(inputs, log)
+    else:
+        result = run_ensemble(inputs, draws, seed, client=client, log=log)
     _strictly(inputs, strict)
     return result
 
@@ -43,16 +58,28 @@ def run_scenario(
     strict: bool = False,
     log: Step = lambda step: None,
     maps: Callable[[xr.Dataset, Path], None] | None = None,
+    draws: int | None = None,
+    seed: int = 0,
+    client: Any = None,
 ) -> tuple[Path, list[str]]:
     """Run a scenario and write its results folder (with ``maps`` drawn into ``maps/``).
 
     Returns the folder and the warnings.
     """
     inputs = prepare(scenario, strict, log)
-    result = engine.run(inputs, log)
-    _strictly(inputs, strict)
+    result = _simulate(inputs, strict, log, draws, seed, client)
     folder = out or Path("results") / inputs.scenario.name
     log(f"writing {folder}")
-    outputs.write(result, inputs, folder, maps=maps)
+    outputs.write(result, inputs, folder, maps=maps, seed=None if draws is None else seed)
     log("done")
     return folder, inputs.warnings
+
+
+def sweep(
+    scenarios: list[str], client: Any, maps: Callable[[xr.Dataset, Path], None] | None = None, **options: Any
+) -> list[tuple[Path, list[str]]]:
+    """Run several scenarios, each a task on the Dask ``client`` (or one after another without one)."""
+    if client is None:
+        return [run_scenario(scenario, maps=maps, **options) for scenario in scenarios]
+    futures = [client.submit(run_scenario, scenario, maps=maps, pure=False, **options) for scenario in scenarios]
+    return list(client.gather(futures))

@@ -16,8 +16,9 @@ from ..maps.charts import worst_area
 from ..maps.choropleth import peak_year
 from ..maps.style import FIGURES, LANGS
 from ..scenarios import ScenarioError
-from .api import Step, prepare, run_scenario
+from .api import Step, prepare, run_scenario, sweep
 from .compare import write_comparison
+from .distributed import cluster
 from .outputs import read_result, staged
 
 
@@ -65,13 +66,34 @@ def main(debug: bool) -> None:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (suspicious but legal data) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No step log on stderr.")
-def run(scenarios: tuple[str, ...], out: Path | None, strict: bool, quiet: bool) -> None:
+@click.option("--draws", type=click.IntRange(min=1), help="Run an ensemble of N draws (p5/p50/p95, P(shortage)).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the ensemble draws.")
+@click.option("--workers", type=click.IntRange(min=1), help="Start a local Dask cluster of N worker processes.")
+@click.option("--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+def run(
+    scenarios: tuple[str, ...],
+    out: Path | None,
+    strict: bool,
+    quiet: bool,
+    draws: int | None,
+    seed: int,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
     """Run SCENARIOS (YAML files, or shipped names such as taiyuan or taiyuan/class_size)."""
     if out is not None and len(scenarios) > 1:
         raise click.UsageError("--out takes one scenario; without it each goes to results/<scenario name>/")
+    if workers and scheduler:
+        raise click.UsageError("give --workers (a local cluster) or --scheduler (an existing one), not both")
     log = _step_log(quiet)
-    for scenario in scenarios:
-        folder, warnings = run_scenario(scenario, out, strict=strict, log=log, maps=default_maps)
+    options = {"strict": strict, "draws": draws, "seed": seed}
+    with cluster(workers, scheduler) as client:
+        if len(scenarios) == 1:
+            done = [run_scenario(scenarios[0], out, log=log, maps=default_maps, client=client, **options)]
+        else:
+            log(f"running {len(scenarios)} scenarios")
+            done = sweep(list(scenarios), client, maps=default_maps, **options)
+    for folder, warnings in done:
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
         click.echo(str(folder))

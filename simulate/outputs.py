@@ -15,10 +15,13 @@ from ..scenarios import Inputs, ScenarioError
 from ..scenarios.load import shown
 from .engine import FIGURES
 
+ENSEMBLE_COLUMNS = ("gap_p5", "gap_p95", "p_shortage")
+"""Added to ``results.csv`` for ensembles (the figures are then medians)."""
+
 
 def results_table(result: xr.Dataset) -> pd.DataFrame:
     """One row per planned (area, stage, year): the ``results.csv`` table."""
-    figures = [name for name in FIGURES if name in result and not result[name].isnull().all()]
+    figures = [name for name in (*FIGURES, *ENSEMBLE_COLUMNS) if name in result and not result[name].isnull().all()]
     table = result[figures].to_dataframe().reset_index()
     planned = result["planned"].to_dataframe().reset_index()
     table = table.merge(planned[planned["planned"]][["stage", "area"]], on=["stage", "area"])
@@ -61,6 +64,7 @@ def run_record(result: xr.Dataset, inputs: Inputs, seed: int | None = None) -> d
         "options": list(inputs.scenario.options),
         "placeplan_version": result.attrs["placeplan_version"],
         "seed": seed,
+        "draws": result.attrs.get("draws"),
         "inputs": {shown(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in input_files(inputs)},
         "warnings": inputs.warnings,
     }
@@ -87,7 +91,11 @@ def publish(folder: Path, fill: Callable[[Path], None]) -> Path:
 
 
 def write(
-    result: xr.Dataset, inputs: Inputs, folder: Path, maps: Callable[[xr.Dataset, Path], None] | None = None
+    result: xr.Dataset,
+    inputs: Inputs,
+    folder: Path,
+    maps: Callable[[xr.Dataset, Path], None] | None = None,
+    seed: int | None = None,
 ) -> Path:
     """Write ``results.csv``, ``population.csv``, ``results.nc``, ``run.json`` and ``maps/`` to ``folder``.
 
@@ -98,7 +106,7 @@ def write(
         results_table(result).to_csv(staging / "results.csv", index=False)
         population_table(result).to_csv(staging / "population.csv", index=False)
         result.to_netcdf(staging / "results.nc", engine="h5netcdf")
-        record = json.dumps(run_record(result, inputs), ensure_ascii=False, indent=2)
+        record = json.dumps(run_record(result, inputs, seed), ensure_ascii=False, indent=2)
         (staging / "run.json").write_text(record, encoding="utf-8")
         if maps is not None:
             maps(result, staging / "maps")

@@ -82,14 +82,17 @@ def test_other_figures_use_their_own_scales():
 def test_small_multiples_share_one_colour_scale():
     fig = small_multiples(REFERENCE, ["primary", "senior_general"], [2020, 2021])
     panels = [ax for ax in fig.axes if ax.get_title()]
-    norms = {(ax.collections[0].norm.vmin, ax.collections[0].norm.vmax) for ax in panels}
     assert [ax.get_title() for ax in panels] == [
         "primary, 2020",
         "primary, 2021",
         "general senior secondary, 2020",
         "general senior secondary, 2021",
     ]
-    assert norms == {(-200.0, 200.0)}  # the largest gap anywhere is 200
+    # one scale from -200 to 200 (the largest gap anywhere): +200 is the end of the scale, +100 three quarters
+    scale = plt.get_cmap("PuOr_r")
+    assert _colours(panels[1])[0] == pytest.approx(scale(1.0))
+    assert _colours(panels[3])[0] == pytest.approx(scale(0.75))
+    assert fig.axes[-1].get_ylim() == pytest.approx((-200, 200))
 
 
 def test_difference_maps_show_scenario_minus_reference():

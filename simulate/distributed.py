@@ -1,0 +1,24 @@
+"""Dask clusters for ensembles and scenario sweeps: a local one, an existing one, or none."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+@contextmanager
+def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A ``dask.distributed.Client``: ``workers`` local processes, or the scheduler at ``scheduler``; else None."""
+    if not workers and not scheduler:
+        yield None
+        return
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as local,
+        Client(local) as client,
+    ):
+        yield client

@@ -1,0 +1,184 @@
+"""Ensembles: every figure as p5 / p50 / p95 over seeded draws, and the probability of a shortage.
+
+Districts are processed in chunks that keep each planning area whole, so
+memory grows with the chunk, not with the number of districts; each chunk
+holds all draws and is reduced to exact quantiles before the next. Chunks may
+run on a Dask cluster; the draws do not depend on the chunking.
+"""
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from numpy.typing import NDArray
+
+from ..models.population import Array, Projection
+from ..scenarios import Inputs, ScenarioError
+from ..scenarios.inputs import Districts
+from . import draws as dr
+from .engine import _areas, assemble, capacities, stage_figures
+from .project import project
+
+QUANTILES = (0.05, 0.5, 0.95)
+BANDED = (
+    "school_age_population",
+    "enrolment",
+    "public_demand",
+    "gap",
+    "utilization",
+    "classes_needed",
+    "teachers_needed",
+    "cost",
+)
+"""Figures reported with ``_p5`` and ``_p95``; every figure is the median."""
+MEMORY_BUDGET = 600e6
+"""Bytes a chunk may take (population of all draws, migration, temporaries)."""
+
+
+def chunks(inputs: Inputs, draws: int, budget: float = MEMORY_BUDGET) -> list[NDArray[np.intp]]:
+    """Groups of district indexes that keep planning areas whole, each within the memory budget."""
+    codes = inputs.districts.codes
+    group = list(range(len(codes)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for stage in inputs.stages:
+        first: dict[str, int] = {}
+        for i, area in enumerate(stage.area_of):
+            group[root(i)] = root(first.setdefault(area, i))
+    if inputs.population.flows is not None:  # flows join districts: keep them together
+        group = [0] * len(codes)
+    components: dict[int, list[int]] = {}
+    for i in range(len(codes)):
+        components.setdefault(root(i), []).append(i)
+    cells = len(inputs.years) * draws * inputs.population.base[..., 0].size / len(codes)
+    per_chunk = max(1, int(budget / (cells * 8 * 6)))
+    out: list[list[int]] = [[]]
+    for members in components.values():
+        if out[-1] and len(out[-1]) + len(members) > per_chunk:
+            out.append([])
+        out[-1].extend(members)
+    return [np.array(c, dtype=np.intp) for c in out]
+
+
+def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Array]]) -> Inputs:
+    """The scenario restricted to the districts ``index`` (capacity already computed)."""
+    pop = inputs.population
+
+    def by_year(values: Any) -> Any:
+        return None if values is None else values[:, index]
+
+    population = replace(
+        pop,
+        base=pop.base[index],
+        survival=by_year(pop.survival),
+        fertility=by_year(pop.fertility),
+        sex_ratio_at_birth=by_year(pop.sex_ratio_at_birth),
+        infant_survival=by_year(pop.infant_survival),
+        births=by_year(pop.births),
+        migration=by_year(pop.migration),
+        flows=by_year(pop.flows),
+        developments={name: values[:, index] for name, values in pop.developments.items()},
+    )
+    stages = [
+        replace(
+            stage,
+            **{
+                key: by_year(getattr(stage, key))
+                for key in (
+                    "gross_enrolment",
+                    "migrant_share",
+                    "public_share_local",
+                    "public_share_migrant",
+                    "inclusive_share",
+                    "class_size",
+                    "pupil_teacher_ratio",
+                    "cost_per_place",
+                )
+            },
+            area_of=[stage.area_of[i] for i in index],
+            capacity={name: values[:, index] for name, values in caps.items()},
+        )
+        for stage, caps in zip(inputs.stages, capacity, strict=True)
+    ]
+    d = inputs.districts
+    districts = Districts(
+        [d.codes[i] for i in index], [d.names[i] for i in index], [d.names_en[i] for i in index], d.frame.iloc[index]
+    )
+    return replace(inputs, districts=districts, population=population, stages=stages, boundaries=None, warnings=[])
+
+
+def run_chunk(inputs: Inputs, draws: int, seed: int) -> dict[str, Array]:
+    """Project all draws of one chunk and reduce them to quantiles (exact) and P(gap > 0)."""
+    perturbed = dr.perturb(inputs.population, dr.draw(inputs.scenario.uncertainty, draws, seed))
+    projection, _ = project(perturbed, len(inputs.years), own_rows=False)
+    areas = _areas(inputs.stages)[0]
+    figures = stage_figures(inputs, projection.population, areas)  # [draw, stage, area, year]
+    out: dict[str, Array] = {}
+    for name, values in figures.items():
+        low, mid, high = np.quantile(values, QUANTILES, axis=0)
+        out[name] = mid
+        if name in BANDED:
+            out[f"{name}_p5"], out[f"{name}_p95"] = low, high
+    planned = ~np.isnan(figures["gap"][0])
+    out["p_shortage"] = np.where(planned, (figures["gap"] > 0).mean(axis=0), np.nan)
+    for name in ("population", "births", "deaths", "net_migration", "clipped"):
+        out[f"projection.{name}"] = np.median(getattr(projection, name), axis=1)
+    return out
+
+
+def run_ensemble(
+    inputs: Inputs,
+    draws: int,
+    seed: int,
+    client: Any = None,
+    budget: float = MEMORY_BUDGET,
+    log: Any = lambda step: None,
+) -> xr.Dataset:
+    """The ensemble Result: medians under the usual names, ``_p5``/``_p95`` bands and ``p_shortage``."""
+    if inputs.scenario.population.method != "cohort_component":
+        raise ScenarioError(
+            f"--draws needs population method cohort_component, not {inputs.scenario.population.method}"
+        )
+    if draws < 1:
+        raise ScenarioError(f"--draws {draws}: give at least 1 draw")
+    capacity = capacities(inputs)
+    parts = [subset(inputs, index, capacity) for index in chunks(inputs, draws, budget)]
+    log(f"projecting {draws} draws in {len(parts)} chunk(s)")
+    if client is None:
+        results = [run_chunk(part, draws, seed) for part in parts]
+    else:
+        results = client.gather(client.map(run_chunk, parts, draws=draws, seed=seed))
+    areas = _areas(inputs.stages)[0]
+    log("computing quantiles")
+    merged = _merge(inputs, parts, results, areas)
+    projection = Projection(*(merged.pop(f"projection.{f}") for f in Projection.__dataclass_fields__))
+    banded = {name: merged.pop(name) for name in list(merged) if name.endswith(("_p5", "_p95")) or name == "p_shortage"}
+    result = assemble(inputs, projection, merged)
+    for name, values in banded.items():
+        result[name] = (("stage", "area", "year"), values)
+    result.attrs.update(draws=draws, seed=seed)
+    return result
+
+
+def _merge(inputs: Inputs, parts: list[Inputs], results: list[dict[str, Array]], areas: list[str]) -> dict[str, Array]:
+    """Put each chunk's districts and areas in their places."""
+    merged: dict[str, Array] = {}
+    codes = inputs.districts.codes
+    for part, result in zip(parts, results, strict=True):
+        district = [codes.index(c) for c in part.districts.codes]
+        local = _areas(part.stages)[0]
+        area = [areas.index(a) for a in local]
+        for name, values in result.items():
+            if name.startswith("projection."):
+                target = merged.setdefault(name, np.zeros((values.shape[0], len(codes), *values.shape[2:])))
+                target[:, district] = values
+            else:
+                target = merged.setdefault(name, np.full((values.shape[0], len(areas), values.shape[2]), np.nan))
+                target[:, area] = values
+    return merged
