@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input or usage (one message, no traceback), 1 a bug
 import sys
 import time
 from functools import partial
+from typing import Any
 from pathlib import Path
 
 import click
@@ -86,7 +87,7 @@ def run(
     if workers and scheduler:
         raise click.UsageError("give --workers (a local cluster) or --scheduler (an existing one), not both")
     log = _step_log(quiet)
-    options = {"strict": strict, "draws": draws, "seed": seed}
+    options: dict[str, Any] = {"strict": strict, "draws": draws, "seed": seed}
     with cluster(workers, scheduler) as client:
         if len(scenarios) == 1:
             done = [run_scenario(scenarios[0], out, log=log, maps=default_maps, client=client, **options)]
