@@ -1,0 +1,116 @@
+"""Ensembles against brute force: each draw run on its own as an ordinary scenario, then quantiles by hand."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from click.testing import CliRunner
+
+from placeplan.scenarios import load, read_inputs
+from placeplan.scenarios.schema import Uncertainty
+from placeplan.simulate import simulate
+from placeplan.simulate.cli import main
+from placeplan.simulate.distributed import cluster
+from placeplan.simulate.draws import draw
+from placeplan.simulate.ensemble import run_ensemble
+
+from ..conftest import SCENARIO, write_tiny
+
+UNCERTAINTY = {"tfr": 0.2, "migration_scale": 0.5, "housing_delivery": 0.3, "housing_delay": 2}
+MIGRATION = "district,sex,age,net_migrants\n1,male,8,60\n2,female,7,-40\n"
+PROFILE = "age,share\n6,0.5\n9,0.5\n"
+SEED, DRAWS = 11, 15
+
+
+def _scenario(folder: Path, tfr: float = 1.0, scale: float = 1.0, dwellings: float = 100, delay: int = 0) -> Path:
+    population = {
+        **SCENARIO["population"],
+        "fertility": {"tfr": tfr, "shape": "shape.csv"},
+        "migration": {"table": "migration.csv", "scale": scale},
+    }
+    housing = {
+        "age_profile": "profile.csv",
+        "developments": {
+            "estate": {
+                "district": "2",
+                "dwellings": dwellings,
+                "persons_per_dwelling": 2,
+                "completion_year": 2021 + delay,
+                "occupancy_years": 1,
+            }
+        },
+    }
+    changes = {"population": population, "housing": housing, "uncertainty": UNCERTAINTY}
+    return write_tiny(folder, changes, {"migration.csv": MIGRATION, "profile.csv": PROFILE})
+
+
+@pytest.fixture(scope="module")
+def ensemble(tmp_path_factory):
+    return simulate(_scenario(tmp_path_factory.mktemp("ensemble")), draws=DRAWS, seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def brute_force(tmp_path_factory):
+    """The gap of each draw, from an ordinary run with that draw's perturbation written into the scenario."""
+    gaps = []
+    for d in range(DRAWS):
+        one = draw(Uncertainty(**UNCERTAINTY), 1, SEED, first=d)
+        tfr, scale, dwellings = float(one.tfr[0]), float(one.migration[0]), 100 * float(one.housing[0])
+        path = _scenario(tmp_path_factory.mktemp(f"draw{d}"), tfr, scale, dwellings, int(one.delay[0]))
+        gaps.append(simulate(path)["gap"])
+    return xr.concat(gaps, "draw")
+
+
+def test_draws_do_not_depend_on_how_many_are_drawn_together():
+    together = draw(Uncertainty(**UNCERTAINTY), 5, SEED)
+    alone = [draw(Uncertainty(**UNCERTAINTY), 1, SEED, first=d) for d in range(5)]
+    assert together.tfr == pytest.approx([a.tfr[0] for a in alone])
+    assert list(together.delay) == [a.delay[0] for a in alone]
+    assert len(set(together.delay)) > 1 and np.std(together.migration) > 0
+
+
+def test_quantiles_and_p_shortage_match_brute_force(ensemble, brute_force):
+    low, mid, high = brute_force.fillna(0).quantile([0.05, 0.5, 0.95], "draw").values  # unplanned cells: masked below
+    planned = ensemble["planned"].values[:, :, None] & np.ones(low.shape[-1], dtype=bool)
+    assert ensemble["gap"].values[planned] == pytest.approx(mid[planned])
+    assert ensemble["gap_p5"].values[planned] == pytest.approx(low[planned])
+    assert ensemble["gap_p95"].values[planned] == pytest.approx(high[planned])
+    share = (brute_force > 0).mean("draw").values
+    assert ensemble["p_shortage"].values[planned] == pytest.approx(share[planned])
+    assert (ensemble["gap_p5"] <= ensemble["gap"]).where(ensemble["planned"], True).all()
+    assert (ensemble["gap_p95"] > ensemble["gap_p5"]).sel(stage="primary", area=["1", "2"], year=2023).all()
+
+
+def test_same_seed_same_result_whatever_the_chunks_or_workers(tmp_path, ensemble):
+    inputs = read_inputs(load(_scenario(tmp_path)))
+    one_district_per_chunk = run_ensemble(inputs, DRAWS, SEED, budget=1.0)
+    xr.testing.assert_identical(one_district_per_chunk, ensemble)
+    with cluster(workers=2) as client:
+        distributed = run_ensemble(read_inputs(load(_scenario(tmp_path))), DRAWS, SEED, client=client, budget=1.0)
+    xr.testing.assert_identical(distributed, ensemble)
+
+
+def test_run_with_draws_writes_bands(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["run", str(_scenario(tmp_path / "s")), "--draws", "8", "--seed", "5", "--out", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "results.csv")
+    assert {"gap_p5", "gap_p95", "p_shortage"} <= set(table.columns)
+    assert table["p_shortage"].between(0, 1).all()
+    record = json.loads((out / "run.json").read_text())
+    assert record["seed"] == 5 and record["draws"] == 8
+
+
+def test_a_sweep_on_a_local_cluster_writes_every_scenario(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first = _scenario(tmp_path / "a")
+    second = write_tiny(tmp_path / "b", {"name": "other"})
+    result = CliRunner().invoke(main, ["run", str(first), str(second), "--workers", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "results" / "tiny" / "results.csv").is_file()
+    assert (tmp_path / "results" / "other" / "results.csv").is_file()
