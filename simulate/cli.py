@@ -6,8 +6,8 @@ Exit codes: 0 success, 2 bad input or usage (one message, no traceback), 1 a bug
 import sys
 import time
 from functools import partial
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import click
 import xarray as xr
