@@ -4,7 +4,7 @@ Draw ``d`` of seed ``s`` always uses ``numpy.random.default_rng([s, d])``, so a
 draw is the same whatever the number of draws, chunks or workers.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,33 +53,10 @@ def _late(migrants: Array, delay: int) -> Array:
     return late
 
 
-def perturb(population: PopulationInputs, draws: Draws) -> PopulationInputs:
-    """Population inputs with a draw axis after the year: ``[year, draw, district, ...]``.
-
-    Each draw scales fertility and migration, and delivers its housing
-    developments scaled and late; they are summed into one set of housing
-    migrants per draw (an ensemble reports no pupil yield per development).
-    """
-    assert population.fertility is not None
-    n = len(draws.tfr)
-
-    def batch(values: Array | None) -> Array | None:
-        return None if values is None else np.broadcast_to(values[:, None], (values.shape[0], n, *values.shape[1:]))
-
-    def per_draw(values: Array | None, scale: Array) -> Array | None:
-        return None if values is None else values[:, None] * scale.reshape(1, n, *[1] * (values.ndim - 1))
-
-    housing = sum(population.developments.values(), np.zeros((population.fertility.shape[0], *population.base.shape)))
-    delivered = [_late(housing * scale, int(delay)) for scale, delay in zip(draws.housing, draws.delay, strict=True)]
-    return replace(
-        population,
-        base=np.broadcast_to(population.base, (n, *population.base.shape)),
-        survival=batch(population.survival),
-        fertility=per_draw(population.fertility, draws.tfr),
-        sex_ratio_at_birth=batch(population.sex_ratio_at_birth),
-        infant_survival=batch(population.infant_survival),
-        births=batch(population.births),
-        migration=per_draw(population.migration, draws.migration),
-        flows=batch(population.flows),
-        developments={"housing": np.stack(delivered, axis=1)} if population.developments else {},
-    )
+def housing(population: PopulationInputs, draws: Draws) -> Array | None:
+    """Housing migrants of each draw ``[year, draw, district, sex, age]``: delivered scaled and late."""
+    if not population.developments:
+        return None
+    planned = sum(population.developments.values())
+    delivered = [_late(planned * scale, int(delay)) for scale, delay in zip(draws.housing, draws.delay, strict=True)]
+    return np.stack(delivered, axis=1)

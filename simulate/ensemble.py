@@ -13,12 +13,12 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
+from ..models.ensemble import project_draws
 from ..models.population import Array, Projection
 from ..scenarios import Inputs, ScenarioError
-from ..scenarios.inputs import Districts
+from ..scenarios.inputs import Districts, PopulationInputs
 from . import draws as dr
 from .engine import _areas, assemble, capacities, stage_figures
-from .project import project
 
 QUANTILES = (0.05, 0.5, 0.95)
 BANDED = (
@@ -115,8 +115,8 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
 
 def run_chunk(inputs: Inputs, draws: int, seed: int) -> dict[str, Array]:
     """Project all draws of one chunk and reduce them to quantiles (exact) and P(gap > 0)."""
-    perturbed = dr.perturb(inputs.population, dr.draw(inputs.scenario.uncertainty, draws, seed))
-    projection, _ = project(perturbed, len(inputs.years), own_rows=False)
+    perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)
+    projection = _project(inputs.population, perturbation)
     areas = _areas(inputs.stages)[0]
     figures = stage_figures(inputs, projection.population, areas)  # [draw, stage, area, year]
     out: dict[str, Array] = {}
@@ -130,6 +130,32 @@ def run_chunk(inputs: Inputs, draws: int, seed: int) -> dict[str, Array]:
     for name in ("population", "births", "deaths", "net_migration", "clipped"):
         out[f"projection.{name}"] = np.median(getattr(projection, name), axis=1)
     return out
+
+
+def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
+    """The cohort-component projection of every draw (one fused pass per year, models.ensemble)."""
+    assert population.survival is not None and population.fertility is not None
+    assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
+    shape = (population.fertility.shape[0], *population.base.shape)
+    zeros = np.zeros(shape)
+    table = zeros if population.migration is None else population.migration
+    counts, rates = (zeros, table) if population.migration_is_rate else (table, zeros)
+    srb = population.sex_ratio_at_birth
+    share = np.stack([1 / (1 + srb), srb / (1 + srb)], axis=-1) * population.infant_survival[..., None]
+    observed = np.full(shape[:2], np.nan) if population.births is None else population.births
+    return project_draws(
+        population.base,
+        population.survival,
+        population.fertility,
+        draws.tfr,
+        share,
+        counts,
+        rates,
+        zeros if population.flows is None else population.flows,
+        observed,
+        draws.migration,
+        dr.housing(population, draws),
+    )
 
 
 def run_ensemble(

@@ -6,13 +6,12 @@ from ..models.population import Array, Projection, cohort_component, cohort_rati
 from ..scenarios.inputs import PopulationInputs
 
 
-def project(population: PopulationInputs, n_years: int, own_rows: bool = True) -> tuple[Projection, dict[str, Array]]:
+def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dict[str, Array]]:
     """The projection ``[year, district, sex, age]`` and each housing development's own residents.
 
     Developments are projected as extra batch rows that start empty and take
     only that development's migrants, with their district's rates, so their
-    pupils can be reported per 100 dwellings (the pupil yield); ``own_rows=False``
-    skips that (ensembles). Arrays may carry a draw axis after the year.
+    pupils can be reported per 100 dwellings (the pupil yield).
     """
     if population.method == "given":
         return _accounted(population.base), {}
@@ -30,7 +29,7 @@ def project(population: PopulationInputs, n_years: int, own_rows: bool = True) -
     housing = list(population.developments.values())
     counts = counts + sum(housing, np.zeros_like(counts))
     infant = np.repeat(population.infant_survival[..., None], 2, axis=-1)
-    if not own_rows or not housing:
+    if not housing:
         inputs = (population.survival, population.fertility, population.sex_ratio_at_birth, infant)
         return cohort_component(population.base, *inputs, counts, population.births, rates), {}
 
