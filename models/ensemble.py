@@ -1,6 +1,8 @@
 """The cohort-component step for many draws at once, fused into one pass per year (numba).
 
-Arrays are ``[draw, district, sex, age]``. One call of :func:`advance` does
+The kernel's arrays are district-major, ``[district, draw, sex, age]``: the
+draws of one district lie together, so its rates are read from cache while the
+population streams through memory once. One call of :func:`advance` does
 steps 1-4 of the cohort-component method (MODEL.md) for every draw and
 district, reading each cell once and writing it once, so a year costs about
 what copying the population costs. :func:`project_draws` loops it over the
@@ -16,7 +18,7 @@ from .population import Projection
 Array = NDArray[np.float64]
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, fastmath={"reassoc", "contract"})  # NaN checks stay exact
 def advance(
     now: Array,
     nxt: Array,
@@ -32,50 +34,56 @@ def advance(
     scale: Array,
     out: Array,
 ) -> None:
-    """One year for all draws: ``nxt`` from ``now``; ``out[:, :, 0..3]`` = births, deaths, net migration, clipped.
+    """One year for all draws: ``nxt`` from ``now`` ``[district, draw, sex, age]``.
+
+    ``out[district, draw, 0..3]`` gets births, deaths, net migration and clipped.
 
     ``survival``, ``counts``, ``rates``, ``fixed`` are ``[district, sex, age]``
     (``counts`` and ``rates`` are scaled by ``scale[draw]``, ``fixed`` is not);
     ``fertility`` is ``[district, 35]`` scaled by ``tfr[draw]``; ``newborn_share``
     ``[district, sex]`` is the sex share times infant survival; ``extra`` is
-    ``[draw, district, sex, age]`` or empty; ``observed`` ``[district]`` births
-    replace the model where not NaN.
+    ``[district, draw, sex, age]``; ``rates``, ``fixed`` and ``extra`` may be
+    empty (``shape[0] == 0``) when there are none, which saves reading them;
+    ``observed`` ``[district]`` births replace the model where not NaN.
     """
-    draws, districts, sexes, ages = now.shape
+    districts, draws, sexes, ages = now.shape
     top = ages - 1
-    has_extra = extra.shape[0] > 0
-    for cell in prange(draws * districts):
-        n, d = cell // districts, cell % districts
+    has_extra, has_rates, has_fixed = extra.shape[0] > 0, rates.shape[0] > 0, fixed.shape[0] > 0
+    for cell in prange(districts * draws):
+        d, n = cell // draws, cell % draws
         born = observed[d]
         if np.isnan(born):
             born = 0.0
             for a in range(35):
-                born += fertility[d, a] * now[n, d, 0, 15 + a]
+                born += fertility[d, a] * now[d, n, 0, 15 + a]
             born *= tfr[n]
-        before, aged_total, moved, clipped = 0.0, 0.0, 0.0, 0.0
+        before, aged_total, after, clipped = 0.0, 0.0, 0.0, 0.0
         for s in range(sexes):
-            for a in range(ages):
-                before += now[n, d, s, a]
-                if a == 0:
-                    aged = born * newborn_share[d, s]
-                elif a == top:
-                    aged = now[n, d, s, a - 1] * survival[d, s, a - 1] + now[n, d, s, a] * survival[d, s, a]
-                else:
-                    aged = now[n, d, s, a - 1] * survival[d, s, a - 1]
+            here, row, alive = now[d, n, s], nxt[d, n, s], survival[d, s]
+            row[0] = born * newborn_share[d, s]
+            for a in range(1, top):  # the bulk: one read, one write per cell, no reductions, so it vectorizes
+                row[a] = here[a - 1] * alive[a - 1]
+            row[top] = here[top - 1] * alive[top - 1] + here[top] * alive[top]
+            for a in range(ages):  # totals and migration on the row just written, still in cache
+                aged = row[a]
+                before += here[a]
                 aged_total += aged
-                migrants = scale[n] * (counts[d, s, a] + rates[d, s, a] * aged) + fixed[d, s, a]
+                migrants = counts[d, s, a]
+                if has_rates:
+                    migrants += rates[d, s, a] * aged
+                migrants *= scale[n]
+                if has_fixed:
+                    migrants += fixed[d, s, a]
                 if has_extra:
-                    migrants += extra[n, d, s, a]
+                    migrants += extra[d, n, s, a]
                 value = aged + migrants
-                if value < 0.0:
-                    clipped -= value
-                    value = 0.0
-                nxt[n, d, s, a] = value
-                moved += migrants
-        out[n, d, 0] = born
-        out[n, d, 1] = before + born - aged_total
-        out[n, d, 2] = moved + clipped
-        out[n, d, 3] = clipped
+                after += value
+                clipped += max(-value, 0.0)
+                row[a] = max(value, 0.0)
+        out[d, n, 0] = born
+        out[d, n, 1] = before + born - aged_total
+        out[d, n, 2] = after - aged_total + clipped
+        out[d, n, 3] = clipped
 
 
 def project_draws(
@@ -99,11 +107,17 @@ def project_draws(
     ``extra`` ``[year, draw, district, sex, age]`` adds migrants per draw.
     """
     years, draws = counts.shape[0], len(tfr)
-    population = np.empty((years, draws, *base.shape))
-    population[0] = base
-    totals = np.zeros((years, draws, base.shape[0], 4))
+    population = np.empty((years, base.shape[0], draws, *base.shape[1:]))  # district-major for the kernel
+    population[0] = base[:, None]
+    totals = np.zeros((years, base.shape[0], draws, 4))
     none = np.zeros((0, 1, 1, 1))
+
+    def given(values: Array) -> Array:
+        """``values`` for the kernel, or an empty array when they are all zero."""
+        return np.ascontiguousarray(values) if values.any() else np.zeros((0, 1, 1))
+
     for t in range(years - 1):
+        housing = none if extra is None else np.ascontiguousarray(np.swapaxes(extra[t + 1], 0, 1))
         advance(
             population[t],
             population[t + 1],
@@ -112,12 +126,12 @@ def project_draws(
             tfr,
             newborn_share[t],
             counts[t + 1],
-            rates[t + 1],
-            fixed[t + 1],
-            none if extra is None else np.ascontiguousarray(extra[t + 1]),
+            given(rates[t + 1]),
+            given(fixed[t + 1]),
+            housing,
             observed[t],
             scale,
             totals[t],
         )
-    born, died, moved, clipped = np.moveaxis(totals, -1, 0)
-    return Projection(population, born, died, moved, clipped)
+    born, died, moved, clipped = np.moveaxis(np.swapaxes(totals, 1, 2), -1, 0)
+    return Projection(np.swapaxes(population, 1, 2), born, died, moved, clipped)
