@@ -1,1 +1,1 @@
-"""The performance suite: ``python -m benchmarks.scale``, ``python -m benchmarks.sweep``, ``python -m benchmarks.growth``."""
+"""The performance suite: ``python -m benchmarks.scale``, ``benchmarks.sweep`` and ``benchmarks.growth``."""

@@ -56,7 +56,7 @@ def chunks(inputs: Inputs, draws: int, budget: float = MEMORY_BUDGET) -> list[ND
     components: dict[int, list[int]] = {}
     for i in range(len(codes)):
         components.setdefault(root(i), []).append(i)
-    cells = len(inputs.years) * draws * inputs.population.base[..., 0].size / len(codes)
+    cells = len(inputs.years) * draws * inputs.population.base.size / len(codes)  # per district
     per_chunk = max(1, int(budget / (cells * 8 * 6)))
     out: list[list[int]] = [[]]
     for members in components.values():
@@ -113,10 +113,9 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
     return replace(inputs, districts=districts, population=population, stages=stages, boundaries=None, warnings=[])
 
 
-def run_chunk(inputs: Inputs, draws: int, seed: int) -> dict[str, Array]:
+def run_chunk(inputs: Inputs, draws: dr.Draws) -> dict[str, Array]:
     """Project all draws of one chunk and reduce them to quantiles (exact) and P(gap > 0)."""
-    perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)
-    projection = _project(inputs.population, perturbation)
+    projection = _project(inputs.population, draws)
     areas = _areas(inputs.stages)[0]
     figures = stage_figures(inputs, projection.population, areas)  # [draw, stage, area, year]
     out: dict[str, Array] = {}
@@ -175,11 +174,12 @@ def run_ensemble(
         raise ScenarioError(f"--draws {draws}: give at least 1 draw")
     capacity = capacities(inputs)
     parts = [subset(inputs, index, capacity) for index in chunks(inputs, draws, budget)]
+    perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)
     log(f"projecting {draws} draws in {len(parts)} chunk(s)")
     if client is None:
-        results = [run_chunk(part, draws, seed) for part in parts]
+        results = [run_chunk(part, perturbation) for part in parts]
     else:
-        results = client.gather(client.map(run_chunk, parts, draws=draws, seed=seed))
+        results = client.gather(client.map(run_chunk, parts, draws=perturbation))
     areas = _areas(inputs.stages)[0]
     log("computing quantiles")
     merged = _merge(inputs, parts, results, areas)
