@@ -1,0 +1,22 @@
+"""The performance suite runs at a small size on every CI run, so it cannot rot (no timings are asserted)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_scale_prints_one_json_line_and_the_naive_reference_agrees():
+    command = [sys.executable, "-m", "benchmarks.scale", "--districts", "5", "--years", "3", "--draws", "3", "--naive"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    line = json.loads(lines[0])
+    for key in ("districts", "years", "draws", "seconds", "cell_updates_per_s", "copy_cells_per_s", "ratio_to_copy",
+                "peak_rss_mb"):
+        assert line[key] > 0, key
+    assert line["ratio_to_copy"] == line["cell_updates_per_s"] / line["copy_cells_per_s"]
+    assert line["naive_agrees"] is True
+    assert line["chunks"] >= 1
