@@ -173,16 +173,17 @@ def run_ensemble(
     if draws < 1:
         raise ScenarioError(f"--draws {draws}: give at least 1 draw")
     capacity = capacities(inputs)
-    parts = [subset(inputs, index, capacity) for index in chunks(inputs, draws, budget)]
+    groups = chunks(inputs, draws, budget)
     perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)
-    log(f"projecting {draws} draws in {len(parts)} chunk(s)")
+    log(f"projecting {draws} draws in {len(groups)} chunk(s)")
+    parts = (subset(inputs, index, capacity) for index in groups)  # made one at a time: memory stays bounded
     if client is None:
         results = [run_chunk(part, perturbation) for part in parts]
     else:
-        results = client.gather(client.map(run_chunk, parts, draws=perturbation))
+        results = client.gather(client.map(run_chunk, list(parts), draws=perturbation))
     areas = _areas(inputs.stages)[0]
     log("computing quantiles")
-    merged = _merge(inputs, parts, results, areas)
+    merged = _merge(inputs, groups, results, areas)
     projection = Projection(*(merged.pop(f"projection.{f}") for f in Projection.__dataclass_fields__))
     banded = {name: merged.pop(name) for name in list(merged) if name.endswith(("_p5", "_p95")) or name == "p_shortage"}
     result = assemble(inputs, projection, merged)
@@ -192,18 +193,20 @@ def run_ensemble(
     return result
 
 
-def _merge(inputs: Inputs, parts: list[Inputs], results: list[dict[str, Array]], areas: list[str]) -> dict[str, Array]:
+def _merge(
+    inputs: Inputs, groups: list[NDArray[np.intp]], results: list[dict[str, Array]], areas: list[str]
+) -> dict[str, Array]:
     """Put each chunk's districts and areas in their places."""
     merged: dict[str, Array] = {}
-    codes = inputs.districts.codes
-    for part, result in zip(parts, results, strict=True):
-        district = [codes.index(c) for c in part.districts.codes]
-        local = _areas(part.stages)[0]
+    for index, result in zip(groups, results, strict=True):
+        local = list(dict.fromkeys(area for stage in inputs.stages for area in (stage.area_of[i] for i in index)))
         area = [areas.index(a) for a in local]
         for name, values in result.items():
             if name.startswith("projection."):
-                target = merged.setdefault(name, np.zeros((values.shape[0], len(codes), *values.shape[2:])))
-                target[:, district] = values
+                target = merged.setdefault(
+                    name, np.zeros((values.shape[0], len(inputs.districts.codes), *values.shape[2:]))
+                )
+                target[:, index] = values
             else:
                 target = merged.setdefault(name, np.full((values.shape[0], len(areas), values.shape[2]), np.nan))
                 target[:, area] = values

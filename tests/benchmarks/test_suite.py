@@ -14,8 +14,16 @@ def test_scale_prints_one_json_line_and_the_naive_reference_agrees():
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1
     line = json.loads(lines[0])
-    for key in ("districts", "years", "draws", "seconds", "cell_updates_per_s", "copy_cells_per_s", "ratio_to_copy",
-                "peak_rss_mb"):
+    for key in (
+        "districts",
+        "years",
+        "draws",
+        "seconds",
+        "cell_updates_per_s",
+        "copy_cells_per_s",
+        "ratio_to_copy",
+        "peak_rss_mb",
+    ):
         assert line[key] > 0, key
     assert line["ratio_to_copy"] == line["cell_updates_per_s"] / line["copy_cells_per_s"]
     assert line["naive_agrees"] is True
