@@ -113,3 +113,18 @@ def test_a_sweep_on_a_local_cluster_writes_every_scenario(tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "results" / "tiny" / "results.csv").is_file()
     assert (tmp_path / "results" / "other" / "results.csv").is_file()
+
+
+def test_run_on_an_existing_scheduler_matches_the_single_process_result(tmp_path):
+    from dask.distributed import LocalCluster
+
+    scenario = _scenario(tmp_path / "s")
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as existing:
+        args = ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--scheduler", existing.scheduler_address]
+        result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "remote")])
+    assert result.exit_code == 0, result.output
+    local = CliRunner().invoke(
+        main, ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--out", str(tmp_path / "local")]
+    )
+    assert local.exit_code == 0
+    assert (tmp_path / "remote" / "results.csv").read_text() == (tmp_path / "local" / "results.csv").read_text()
