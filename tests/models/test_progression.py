@@ -1,0 +1,46 @@
+"""Grade progression by hand: ratios, estimators, the entry step, the roll-forward; known ratios recovered."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from placeplan.models.progression import entry_ratios, estimate, progression_ratios, roll_forward
+
+# three years, three grades, one district: enrolment[year, grade]
+ENROLMENT = np.array([[100.0, 90.0, 80.0], [110.0, 98.0, 88.0], [120.0, 99.0, 95.0]])
+
+
+def test_progression_ratios_by_hand():
+    assert_allclose(progression_ratios(ENROLMENT), [[0.98, 88 / 90], [0.9, 95 / 98]])
+
+
+def test_entry_ratios_by_hand():
+    births = np.array([200.0, 220.0, 0.0])  # six years before each entry year
+    ratios = entry_ratios(ENROLMENT, births, lag=6)
+    assert ratios[:2] == pytest.approx([0.5, 0.5])
+    assert np.isnan(ratios[2])  # no births: no ratio
+
+
+def test_estimators_by_hand():
+    r = np.array([0.90, 0.95, 1.00, np.nan, 1.05])
+    assert estimate(r, "mean", years=3) == pytest.approx((1.00 + 1.05) / 2)  # the NaN year is skipped
+    assert estimate(r, "weights", weights=np.array([1, 2, 0, 3])) == pytest.approx((0.95 + 2 * 1.0 + 3 * 1.05) / 6)
+    # smoothing over 0.95, 1.00, nan, 1.05 with alpha 0.5: 0.95 -> 0.975 -> 0.975 -> 1.0125
+    assert estimate(r, "smoothing", years=4, alpha=0.5) == pytest.approx(1.0125)
+    with pytest.raises(ValueError, match="unknown estimator 'median'"):
+        estimate(r, "median")
+
+
+def test_roll_forward_by_hand():
+    forecast = roll_forward(np.array([120.0, 99.0, 95.0]), np.array([130.0, 125.0]), np.array([0.9, 0.95]))
+    assert_allclose(forecast, [[130, 108, 94.05], [125, 117, 102.6]])
+
+
+def test_a_history_made_from_known_ratios_gives_them_back():
+    rng = np.random.default_rng(3)
+    entry, progression = 0.97, np.array([0.99, 1.02, 0.98, 1.01, 0.995])
+    births = rng.uniform(8_000, 12_000, 12)
+    history = roll_forward(rng.uniform(9_000, 11_000, 6), entry * births, progression)
+    assert_allclose(estimate(entry_ratios(history, births, lag=6), "mean", years=5), entry)
+    assert_allclose(estimate(progression_ratios(history), "smoothing", years=4), progression)
+    # and forecasting from them continues the history exactly
+    assert_allclose(roll_forward(history[7], entry * births[8:], progression), history[8:])
