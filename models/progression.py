@@ -19,10 +19,11 @@ def _ratio(numerator: Array, denominator: Array) -> Array:
         return np.where(denominator > 0, numerator / denominator, np.nan)
 
 
-def entry_ratios(enrolment: Array, births: Array, lag: int) -> Array:
-    """``BER[t]`` for every year of ``enrolment`` ``[year, grade, ...]``; ``births`` ``[year, ...]`` run ``lag`` years earlier.
+def entry_ratios(enrolment: Array, births: Array) -> Array:
+    """``BER[t]`` for every year of ``enrolment`` ``[year, grade, ...]``.
 
-    ``births[i]`` is the birth year of the children entering in ``enrolment[i]``.
+    ``births[i]`` ``[year, ...]`` are the births of the entry cohort of
+    ``enrolment[i]``, i.e. births ``lag`` (the entry age) years earlier.
     """
     return _ratio(enrolment[:, 0], births)
 

@@ -15,7 +15,7 @@ def test_progression_ratios_by_hand():
 
 def test_entry_ratios_by_hand():
     births = np.array([200.0, 220.0, 0.0])  # six years before each entry year
-    ratios = entry_ratios(ENROLMENT, births, lag=6)
+    ratios = entry_ratios(ENROLMENT, births)
     assert ratios[:2] == pytest.approx([0.5, 0.5])
     assert np.isnan(ratios[2])  # no births: no ratio
 
@@ -40,7 +40,7 @@ def test_a_history_made_from_known_ratios_gives_them_back():
     entry, progression = 0.97, np.array([0.99, 1.02, 0.98, 1.01, 0.995])
     births = rng.uniform(8_000, 12_000, 12)
     history = roll_forward(rng.uniform(9_000, 11_000, 6), entry * births, progression)
-    assert_allclose(estimate(entry_ratios(history, births, lag=6), "mean", years=5), entry)
+    assert_allclose(estimate(entry_ratios(history, births[:12]), "mean", years=5), entry)
     assert_allclose(estimate(progression_ratios(history), "smoothing", years=4), progression)
     # and forecasting from them continues the history exactly
     assert_allclose(roll_forward(history[7], entry * births[8:], progression), history[8:])
