@@ -71,3 +71,43 @@ def roll_forward(last: Array, entrants: Array, progression: Array) -> Array:
         out[t, 1:] = previous[:-1] * progression
         previous = out[t]
     return out
+
+
+def forecast(
+    history: Array,
+    first_year: int,
+    births: Array,
+    first_birth_year: int,
+    entry_age: int,
+    years: NDArray[np.int64],
+    how: str = "mean",
+    window: int = 3,
+    weights: Array | None = None,
+    alpha: float = 0.5,
+) -> Array:
+    """Enrolment ``[year, grade, ...]`` for ``years``: recorded where the history has the year, forecast after it.
+
+    ``history`` ``[year, grade, ...]`` starts in ``first_year``; ``births``
+    ``[year, ...]`` in ``first_birth_year`` (NaN where unknown). Ratios are
+    estimated from the whole history with :func:`estimate`; entrants of year
+    ``t`` are ``BER * births[t - entry_age]`` (NaN where those births are unknown).
+    """
+    last = first_year + len(history) - 1
+
+    def born(year: NDArray[np.int64]) -> Array:
+        index = year - entry_age - first_birth_year
+        inside = (index >= 0) & (index < len(births))
+        out = np.full((len(year), *births.shape[1:]), np.nan)
+        out[inside] = births[index[inside]]
+        return out
+
+    history_years = np.arange(first_year, last + 1)
+    entry = estimate(entry_ratios(history, born(history_years)), how, window, weights, alpha)
+    progression = estimate(progression_ratios(history), how, window, weights, alpha)
+    ahead = years[years > last]
+    projected = roll_forward(history[-1], entry * born(ahead), progression) if len(ahead) else history[:0]
+    out = np.full((len(years), *history.shape[1:]), np.nan)
+    recorded = (years >= first_year) & (years <= last)
+    out[recorded] = history[years[recorded] - first_year]
+    out[years > last] = projected
+    return out

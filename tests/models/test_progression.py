@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from placeplan.models.progression import entry_ratios, estimate, progression_ratios, roll_forward
+from placeplan.models.progression import entry_ratios, estimate, forecast, progression_ratios, roll_forward
 
 # three years, three grades, one district: enrolment[year, grade]
 ENROLMENT = np.array([[100.0, 90.0, 80.0], [110.0, 98.0, 88.0], [120.0, 99.0, 95.0]])
@@ -44,3 +44,14 @@ def test_a_history_made_from_known_ratios_gives_them_back():
     assert_allclose(estimate(progression_ratios(history), "smoothing", years=4), progression)
     # and forecasting from them continues the history exactly
     assert_allclose(roll_forward(history[7], entry * births[8:], progression), history[8:])
+
+
+def test_forecast_keeps_the_record_and_rolls_forward_after_it():
+    history = np.array([[100.0, 90.0], [110.0, 99.0]])  # 2019, 2020; BER 0.5, PR 0.99
+    births = np.array([200.0, 220.0, 240.0, np.nan])  # 2013..2016
+    out = forecast(
+        history, 2019, births, 2013, entry_age=6, years=np.array([2020, 2021, 2022, 2023]), how="mean", window=1
+    )
+    assert_allclose(out[0], [110, 99])
+    assert_allclose(out[1], [0.5 * 240, 110 * 0.99])  # entrants from 2015 births
+    assert np.isnan(out[2, 0]) and out[2, 1] == pytest.approx(120 * 0.99)  # 2016 births unknown
