@@ -60,6 +60,25 @@ class StageInputs:
     area_names_en: dict[str, str]
     capacity: dict[str, Array] | None = None
     """Capacity figures ``[year, district]`` when already computed (ensemble chunks)."""
+    progression: "ProgressionInputs | None" = None
+    """Records for enrolment by grade progression, when the stage uses it."""
+
+
+@dataclass
+class ProgressionInputs:
+    """Enrolment records by grade and the births they are compared with."""
+
+    history: Array
+    """Pupils ``[year, grade, district]`` from ``first_year``."""
+    first_year: int
+    births: Array
+    """Births ``[year, district]`` from ``first_birth_year`` (NaN where not given)."""
+    first_birth_year: int
+    entry_age: int
+    estimator: str
+    years: int
+    weights: Array | None
+    alpha: float
 
 
 @dataclass
@@ -432,7 +451,7 @@ def read_stage(
         name=name,
         lo=int(ages[0]),
         hi=int(ages[1]),
-        gross_enrolment=value("gross_enrolment"),
+        gross_enrolment=value("gross_enrolment", 1.0 if stage.progression else None),
         migrant_share=value("migrant_share"),
         public_share_local=value("public_share" if shared is not None else "public_share_local"),
         public_share_migrant=value("public_share" if shared is not None else "public_share_migrant"),
@@ -443,6 +462,55 @@ def read_stage(
         area_of=area_of,
         area_names=area_names,
         area_names_en=area_names_en,
+        progression=None if stage.progression is None else _progression(loaded, name, stage, int(ages[0]), codes),
+    )
+
+
+def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes: list[str]) -> ProgressionInputs:
+    """The stage's enrolment records ``[year, grade, district]`` and all births by year."""
+    spec = stage.progression
+    assert spec is not None
+    grades = (stage.ages or DEFAULT_STAGES[name]["ages"])[1] - first_age + 1
+    table = Table.read(spec.history, f"stages.{name}.progression.history")
+    table.require("district", "grade", "year", "pupils")
+    table.unique("district", "grade", "year")
+    district = _index(table.codes("district", codes), codes)
+    grade = table.numbers("grade", "whole").astype(np.intp)
+    outside = (grade < 1) | (grade > grades)
+    if outside.any():
+        row = int(np.argmax(outside))
+        raise ScenarioError(
+            f"{table.where(row)}: grade {grade[row]} is outside 1..{grades}, the grades of stage {name}"
+        )
+    year = table.numbers("year", "year").astype(np.int64)
+    first = int(year.min())
+    history = np.full((int(year.max()) - first + 1, grades, len(codes)), np.nan)
+    history[year - first, grade - 1, district] = table.numbers("pupils", "count")
+    if np.isnan(history).any():
+        t, g, d = np.argwhere(np.isnan(history))[0]
+        raise ScenarioError(
+            f"{shown(spec.history)}: no pupils for district {codes[d]}, grade {g + 1}, year {first + t}; "
+            f"every district, grade and year from {first} to {int(year.max())} is needed"
+        )
+    births_path = loaded.scenario.population.births
+    if births_path is None:
+        raise ScenarioError(f"{loaded.where('stages', name, 'progression')}: grade progression needs population.births")
+    births = Table.read(births_path, "population.births")
+    births.require("district", "year", "births")
+    born = births.numbers("year", "year").astype(np.int64)
+    first_birth = int(born.min())
+    by_year = np.full((int(born.max()) - first_birth + 1, len(codes)), np.nan)
+    by_year[born - first_birth, _index(births.codes("district", codes), codes)] = births.numbers("births", "count")
+    return ProgressionInputs(
+        history,
+        first,
+        by_year,
+        first_birth,
+        first_age if spec.entry_age is None else spec.entry_age,
+        spec.estimator,
+        spec.years,
+        None if spec.weights is None else np.array(spec.weights),
+        spec.alpha,
     )
 
 

@@ -127,6 +127,29 @@ class Housing(Strict):
     """Developments by name."""
 
 
+class Progression(Strict):
+    """Enrolment from the office's own records by grade progression, instead of from the population."""
+
+    history: Table
+    """Table ``district, grade, year, pupils``: enrolment by grade (1 = entry grade) for past years."""
+    entry_age: int | None = Field(None, ge=0)
+    """Age at entry: entrants are births this many years earlier; defaults to the stage's first age."""
+    estimator: Literal["mean", "weights", "smoothing"] = "mean"
+    """How ratios are estimated from past years: plain mean, given weights, or exponential smoothing."""
+    years: int = Field(3, ge=1)
+    """Past years the mean or smoothing uses."""
+    weights: tuple[float, ...] | None = None
+    """Weights of the last years, oldest first (``estimator: weights``)."""
+    alpha: float = Field(0.5, gt=0, le=1)
+    """Smoothing constant (``estimator: smoothing``): the weight of the latest year."""
+
+    @model_validator(mode="after")
+    def _weights(self) -> Self:
+        if (self.estimator == "weights") != (self.weights is not None):
+            raise ValueError("give weights with estimator: weights, and only then")
+        return self
+
+
 class Stage(Strict):
     """A school stage: ages, enrolment, public shares and standards."""
 
@@ -152,6 +175,8 @@ class Stage(Strict):
     """Cost of one new public place, in the scenario's currency."""
     area: str = "district"
     """Planning area: ``district``, or a column of the district table grouping districts."""
+    progression: Progression | None = None
+    """Enrolment by grade progression from past records (then ``gross_enrolment`` is not used)."""
 
     @model_validator(mode="after")
     def _public_shares(self) -> Self:

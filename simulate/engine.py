@@ -7,6 +7,7 @@ of any stage; a stage's figures are NaN in areas it is not planned by, and
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import xarray as xr
@@ -19,8 +20,9 @@ from ..models import enrolment as enr
 from ..models import gap as gp
 from ..models.housing import pupil_yield
 from ..models.population import Array, Projection
+from ..models.progression import forecast
 from ..scenarios.capacity import Lines
-from ..scenarios.inputs import Inputs, StageInputs
+from ..scenarios.inputs import Inputs, ProgressionInputs, StageInputs
 from .project import project
 
 FIGURES = (
@@ -51,6 +53,7 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
     projection, developments = project(inputs.population, len(inputs.years))
     log("computing places needed, capacity and gap")
     areas = _areas(inputs.stages)[0]
+    inputs = with_projected_births(inputs, projection.births)
     result = assemble(inputs, projection, stage_figures(inputs, projection.population, areas))
     if developments:
         result["pupil_yield"] = _pupil_yield(inputs, developments)
@@ -145,7 +148,10 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
         """A ``[year, district or area]`` parameter broadcast over the batch."""
         return values.reshape(values.shape[0], *[1] * nb, values.shape[-1])
 
-    pupils = enr.enrolment(sap, b(stage.gross_enrolment))
+    if stage.progression is None:
+        pupils = enr.enrolment(sap, b(stage.gross_enrolment))
+    else:
+        pupils = np.broadcast_to(b(recorded_and_forecast(stage.progression, inputs.years)), sap.shape)
     public = enr.public_demand(
         pupils, b(stage.migrant_share), b(stage.public_share_local), b(stage.public_share_migrant)
     )
@@ -175,6 +181,41 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
     if "teachers" in out:
         out["teacher_gap"] = out["teachers_needed"] - out["teachers"]
     return out
+
+
+def with_projected_births(inputs: Inputs, births: Array) -> Inputs:
+    """Grade-progression births completed by the projection's births where the table has none."""
+    stages = []
+    for stage in inputs.stages:
+        p = stage.progression
+        if p is not None and not np.isnan(births).all():
+            last = max(p.first_birth_year + len(p.births), int(inputs.years[-1]) + 1)
+            table = np.full((last - p.first_birth_year, births.shape[1]), np.nan)
+            table[: len(p.births)] = p.births
+            years = inputs.years >= p.first_birth_year
+            at = inputs.years[years] - p.first_birth_year
+            table[at] = np.where(np.isnan(table[at]), births[years], table[at])
+            stage = replace(stage, progression=replace(p, births=table))
+        stages.append(stage)
+    return replace(inputs, stages=stages)
+
+
+def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int64]) -> Array:
+    """Pupils ``[year, district]`` of a grade-progression stage: the record, then the forecast."""
+    p = progression
+    by_grade = forecast(
+        p.history,
+        p.first_year,
+        p.births,
+        p.first_birth_year,
+        p.entry_age,
+        years,
+        p.estimator,
+        p.years,
+        p.weights,
+        p.alpha,
+    )
+    return by_grade.sum(axis=1)
 
 
 def capacities(inputs: Inputs) -> list[dict[str, Array]]:

@@ -84,7 +84,7 @@ BAD_INPUT = {
         None,
         "scenario.yaml: stages.primary.clas_size: unknown key (did you mean 'class_size'?); allowed: ages, "
         "gross_enrolment, migrant_share, public_share, public_share_local, public_share_migrant, inclusive_share, "
-        "class_size, pupil_teacher_ratio, cost_per_place, area",
+        "class_size, pupil_teacher_ratio, cost_per_place, area, progression",
     ),
     "misspelled top key": (
         {"school": "schools.csv"},
