@@ -87,14 +87,43 @@ def fertility_shape() -> list[list[object]]:
     return [[a, round(float(w), 5)] for a, w in zip(age, weight, strict=True)]
 
 
+BIRTH_RATES = {  # births per 1,000 (illustrative): steady, the two-child bump of 2016-2017, then the fall
+    **{year: 10.5 for year in range(1998, 2014)},
+    **{2014: 11.0, 2015: 10.8, 2016: 12.5, 2017: 12.3, 2018: 10.6, 2019: 9.6},
+    **{2020: 8.5, 2021: 7.6, 2022: 6.9, 2023: 6.5},
+}
+
+
 def births() -> list[list[object]]:
-    """Observed births 2020-2023 (illustrative): a crude birth rate falling from 8.5 to 6.5 per 1,000."""
-    rates = {2020: 8.5, 2021: 7.6, 2022: 6.9, 2023: 6.5}
+    """Births 1998-2023 by district (illustrative); 2020-2023 also replace the fertility model."""
     return [
         [code, year, round(thousands * rate, 1)]
         for code, _, _, thousands, _ in DISTRICTS
-        for year, rate in rates.items()
+        for year, rate in BIRTH_RATES.items()
     ]
+
+
+def primary_history(people: list[list[object]]) -> list[list[object]]:
+    """Primary pupils by grade 2010-2020 from known ratios plus noise; each district's 2020 total is its population's."""
+    rng = np.random.default_rng(2010)
+    rows = []
+    for code, _, _, thousands, migrants in DISTRICTS:
+        entry = 1.0 + 0.02 * migrants + rng.normal(0, 0.01)  # migrant families lift entry in growing districts
+        progression = 1.0 + 0.004 * migrants + rng.normal(0, 0.003, 5)
+        grades = np.array([thousands * BIRTH_RATES[2004 - g] * entry * np.prod(progression[:g]) for g in range(6)])
+        history = []
+        for year in range(2010, 2021):
+            if year > 2010:
+                grades = np.concatenate([[thousands * BIRTH_RATES[year - 6] * entry], grades[:-1] * progression])
+            history.append(grades * rng.normal(1, 0.004, 6))
+        target = sum(float(n) for c, _, age, n in people if c == code and 6 <= int(age) <= 11)
+        scale = target / history[-1].sum()
+        rows += [
+            [code, g + 1, 2010 + t, round(float(n * scale), 1)]
+            for t, by_grade in enumerate(history)
+            for g, n in enumerate(by_grade)
+        ]
+    return rows
 
 
 def migration() -> list[list[object]]:
@@ -246,6 +275,7 @@ def main() -> None:
         ["id", "name", "district", "stage", "sector", "classes", "places", "inclusive", "opens", "closes"],
         schools(rng, people),
     )
+    write("primary_history.csv", ["district", "grade", "year", "pupils"], primary_history(people))
 
 
 if __name__ == "__main__":
