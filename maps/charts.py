@@ -103,3 +103,31 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=len(stages), frameon=False, fontsize=8)
     return fig
+
+
+def plot_accuracy(summary: pd.DataFrame) -> Any:
+    """MAPE against horizon per stage: the city total, the districts' mean, and the plain 3-year-mean forecast."""
+    stages = list(dict.fromkeys(summary["stage"]))
+    fig, axes = subplots(1, len(stages), figsize=(5 * len(stages), 3.8), layout="constrained", squeeze=False)
+    for ax, stage in zip(axes[0], stages, strict=True):
+        one = summary[summary["stage"] == stage]
+        total, districts = (
+            one[one["area"] == "all"],
+            one[one["area"] != "all"].groupby("horizon").mean(numeric_only=True),
+        )
+        ax.plot(total["horizon"], total["mape"], marker="o", color=DEMAND, label="city total")
+        ax.plot(districts.index, districts["mape"], marker="s", color=CAPACITY, label="districts (mean)")
+        ax.plot(
+            districts.index,
+            districts["mape_plain_mean3"],
+            linestyle=":",
+            color="#555555",
+            label="districts, plain 3-year mean",
+        )
+        ax.set_title(f"{stage_name(stage, 'en')}: forecast error by horizon", fontsize=10)
+        ax.set_xlabel("years ahead")
+        ax.set_ylabel("MAPE (%)")
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.legend(frameon=False, fontsize=8)
+    return fig

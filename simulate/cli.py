@@ -13,11 +13,12 @@ import click
 import xarray as xr
 
 from ..maps import FORMATS, comparison_pictures, default_maps, gap_layers, plot_map, plot_series, save, small_multiples
-from ..maps.charts import worst_area
+from ..maps.charts import plot_accuracy, worst_area
 from ..maps.choropleth import peak_year
 from ..maps.style import FIGURES, LANGS
 from ..scenarios import ScenarioError
 from .api import Step, prepare, run_scenario, sweep
+from .backtest import compared, write_backtest
 from .compare import write_comparison
 from .distributed import cluster
 from .outputs import read_result, staged
@@ -251,6 +252,31 @@ def compare(
     pictures = partial(comparison_pictures, stages=list(stages) or None, year=year, lang=lang)
     write_comparison(results, reference, out, pictures)
     click.echo(str(out))
+
+
+def _span(text: str, name: str) -> list[int]:
+    """``2012:2019`` or ``5`` as a list of whole numbers."""
+    try:
+        first, _, last = text.partition(":")
+        return list(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not FIRST:LAST or a whole number", param_hint=name) from None
+
+
+@main.command("backtest")
+@click.argument("scenario")
+@click.option("--origins", default="2013:2019", show_default=True, help="Forecast origins FIRST:LAST (years).")
+@click.option("--horizons", default="1:5", show_default=True, help="Years ahead FIRST:LAST.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder (default results/<name>/backtest)."
+)
+def backtest_command(scenario: str, origins: str, horizons: str, out: Path | None) -> None:
+    """Forecast from past origins with only the records known then; report the errors by horizon."""
+    inputs = prepare(scenario)
+    table, summary = compared(inputs, _span(origins, "--origins"), _span(horizons, "--horizons"))
+    folder = out or Path("results") / inputs.scenario.name / "backtest"
+    write_backtest(table, summary, folder, pictures=plot_accuracy)
+    click.echo(str(folder))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -104,7 +104,7 @@ def births() -> list[list[object]]:
 
 
 def primary_history(people: list[list[object]]) -> list[list[object]]:
-    """Primary pupils by grade 2010-2020 from known ratios plus noise; each district's 2020 total is its population's."""
+    """Primary pupils by grade 2010-2020 from known ratios plus noise, scaled to each district's 2020 population."""
     rng = np.random.default_rng(2010)
     rows = []
     for code, _, _, thousands, migrants in DISTRICTS:

@@ -1,0 +1,139 @@
+"""Backtests: forecast from past origins with only what was known then, and measure the errors.
+
+For every stage forecast by grade progression, each origin ``o`` keeps the
+records and births up to ``o``, forecasts ``o + h`` for each horizon ``h`` and
+compares with the record. Errors are summarised by horizon, stage and area
+(MAPE, MAE, signed MPE), with empirical 90% bands (Smith, Tayman and Rayer):
+the 5th and 95th percentiles of the percentage errors at each horizon, whose
+coverage is checked leaving out one origin at a time.
+"""
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..models.progression import forecast
+from ..scenarios import Inputs, ScenarioError
+from .outputs import publish
+
+
+def backtest(inputs: Inputs, origins: list[int], horizons: list[int]) -> pd.DataFrame:
+    """One row per (stage, area, origin, horizon): forecast, actual, error and percentage error."""
+    rows = []
+    stages = [stage for stage in inputs.stages if stage.progression is not None]
+    if not stages:
+        raise ScenarioError(f"{inputs.scenario.name}: no stage has progression records to backtest against")
+    for stage in stages:
+        p = stage.progression
+        assert p is not None
+        last = p.first_year + len(p.history) - 1
+        areas = list(dict.fromkeys(stage.area_of))
+        members = np.array([[area == a for a in stage.area_of] for area in areas], dtype=float)
+        for origin in origins:
+            if not p.first_year + 1 <= origin < last:
+                raise ScenarioError(
+                    f"--origins: {origin} is outside the records of {stage.name} ({p.first_year}-{last}); "
+                    f"origins must run from {p.first_year + 1} to {last - 1}"
+                )
+            known = p.history[: origin - p.first_year + 1]
+            births = p.births.copy()
+            births[max(origin + 1 - p.first_birth_year, 0) :] = np.nan  # no births after the origin: no leaks
+            years = np.array([origin + h for h in horizons if origin + h <= last])
+            by_grade = forecast(
+                known,
+                p.first_year,
+                births,
+                p.first_birth_year,
+                p.entry_age,
+                years,
+                p.estimator,
+                p.years,
+                p.weights,
+                p.alpha,
+            )
+            predicted = members @ by_grade.sum(axis=1).T
+            actual = members @ p.history[years - p.first_year].sum(axis=1).T
+            for i, area in enumerate(areas):
+                for j, year in enumerate(years):
+                    rows.append(
+                        (stage.name, area, origin, int(year - origin), int(year), predicted[i, j], actual[i, j])
+                    )
+    table = pd.DataFrame(rows, columns=["stage", "area", "origin", "horizon", "year", "forecast", "actual"])
+    totals = table.groupby(["stage", "origin", "horizon", "year"], as_index=False)[["forecast", "actual"]].sum()
+    table = pd.concat([table, totals.assign(area="all")], ignore_index=True)
+    table["error"] = table["forecast"] - table["actual"]
+    table["percent_error"] = 100 * table["error"] / table["actual"]
+    return table
+
+
+def accuracy(table: pd.DataFrame) -> pd.DataFrame:
+    """By stage, area and horizon: MAPE, MAE, signed MPE, the 90% band of percentage errors and its coverage."""
+    rows = []
+    for (stage, area, horizon), group in table.dropna(subset=["forecast"]).groupby(["stage", "area", "horizon"]):
+        errors = group["percent_error"].to_numpy()
+        rows.append(
+            {
+                "stage": stage,
+                "area": area,
+                "horizon": horizon,
+                "forecasts": len(errors),
+                "mape": float(np.mean(np.abs(errors))),
+                "mae": float(np.mean(np.abs(group["error"]))),
+                "mpe": float(np.mean(errors)),
+                "band_p5": float(np.percentile(errors, 5)),
+                "band_p95": float(np.percentile(errors, 95)),
+                "coverage": _coverage(group),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def plain_mean(inputs: Inputs, years: int = 3) -> Inputs:
+    """The same scenario forecasting with plain ``years``-year mean ratios: the usual benchmark."""
+    stages = [
+        stage
+        if stage.progression is None
+        else replace(stage, progression=replace(stage.progression, estimator="mean", years=years, weights=None))
+        for stage in inputs.stages
+    ]
+    return replace(inputs, stages=stages)
+
+
+def compared(inputs: Inputs, origins: list[int], horizons: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The backtest and its accuracy, with the plain 3-year-mean forecast's MAPE beside it."""
+    table = backtest(inputs, origins, horizons)
+    summary = accuracy(table)
+    reference = accuracy(backtest(plain_mean(inputs), origins, horizons))[["stage", "area", "horizon", "mape"]]
+    summary = summary.merge(reference.rename(columns={"mape": "mape_plain_mean3"}), on=["stage", "area", "horizon"])
+    return table, summary
+
+
+def _coverage(group: pd.DataFrame) -> float:
+    """Share of outcomes inside the 90% band made from the errors of the other origins."""
+    inside = []
+    for origin, row in zip(group["origin"], group["percent_error"], strict=True):
+        others = group.loc[group["origin"] != origin, "percent_error"].to_numpy()
+        if len(others) >= 2:
+            low, high = np.percentile(others, [5, 95])
+            inside.append(low <= row <= high)
+    return float(np.mean(inside)) if inside else float("nan")
+
+
+def write_backtest(
+    table: pd.DataFrame, summary: pd.DataFrame, folder: Path, pictures: Callable[[pd.DataFrame], Any] | None = None
+) -> Path:
+    """``backtest.csv``, ``accuracy.csv``, ``accuracy.xlsx`` and ``accuracy.png`` in ``folder``, all at once."""
+
+    def fill(staging: Path) -> None:
+        table.to_csv(staging / "backtest.csv", index=False)
+        summary.to_csv(staging / "accuracy.csv", index=False)
+        summary.to_excel(staging / "accuracy.xlsx", index=False, sheet_name="accuracy")
+        if pictures is not None:
+            figure = pictures(summary)
+            figure.savefig(staging / "accuracy.png", dpi=150, bbox_inches="tight")
+
+    return publish(folder, fill)
