@@ -126,6 +126,7 @@ def plot_accuracy(summary: pd.DataFrame) -> Any:
         )
         ax.set_title(f"{stage_name(stage, 'en')}: forecast error by horizon", fontsize=10)
         ax.set_xlabel("years ahead")
+        ax.set_xticks(sorted(one["horizon"].unique()))
         ax.set_ylabel("MAPE (%)")
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)

@@ -63,11 +63,17 @@ def backtest(inputs: Inputs, origins: list[int], horizons: list[int]) -> pd.Data
                         (stage.name, area, origin, int(year - origin), int(year), predicted[i, j], actual[i, j])
                     )
     table = pd.DataFrame(rows, columns=["stage", "area", "origin", "horizon", "year", "forecast", "actual"])
-    totals = table.groupby(["stage", "origin", "horizon", "year"], as_index=False)[["forecast", "actual"]].sum()
+    keys = ["stage", "origin", "horizon", "year"]
+    totals = table.groupby(keys, as_index=False)[["forecast", "actual"]].agg(_sum_or_unknown)
     table = pd.concat([table, totals.assign(area="all")], ignore_index=True)
     table["error"] = table["forecast"] - table["actual"]
     table["percent_error"] = 100 * table["error"] / table["actual"]
     return table
+
+
+def _sum_or_unknown(values: pd.Series) -> float:
+    """A total with an unknown part is unknown."""
+    return float(values.sum(skipna=False))
 
 
 def accuracy(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,97 @@
+"""Grade progression through the engine and the backtest, against hand-computed figures; no data leaks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from placeplan.scenarios import load, read_inputs
+from placeplan.simulate import simulate
+from placeplan.simulate.backtest import accuracy, backtest
+from placeplan.simulate.cli import main
+
+from ..conftest import SCENARIO, write_tiny
+
+# 100 pupils in each of 6 grades, 2014-2021, both districts; 200 births a year: entry ratio 0.5, progression 1
+HISTORY = "district,grade,year,pupils\n" + "".join(
+    f"{d},{g},{y},100\n" for d in (1, 2) for g in range(1, 7) for y in range(2014, 2022)
+)
+
+
+def _births(bump: float = 200) -> str:
+    rows = [f"{d},{y},{bump if y == 2016 else 200}\n" for d in (1, 2) for y in range(2005, 2018)]
+    return "district,year,births\n" + "".join(rows)
+
+
+def _scenario(folder, births: str | None = None):
+    primary = {**SCENARIO["stages"]["primary"], "progression": {"history": "history.csv", "entry_age": 6}}
+    population = {**SCENARIO["population"], "births": "births.csv"}
+    changes = {"stages": {**SCENARIO["stages"], "primary": primary}, "population": population}
+    return write_tiny(folder, changes, {"history.csv": HISTORY, "births.csv": births or _births()})
+
+
+def test_enrolment_is_the_record_then_the_forecast(tmp_path):
+    result = simulate(_scenario(tmp_path, _births(bump=400)))
+    pupils = result["enrolment"].sel(stage="primary", area="1")
+    # 2020, 2021 recorded (600); 2022: entrants 0.5 x 400 births of 2016, the rest move up: 200 + 500
+    assert pupils.values == pytest.approx([600, 600, 700, 700])
+    assert result["public_demand"].sel(stage="primary", area="1", year=2022) == pytest.approx(350)
+
+
+def test_backtest_uses_nothing_after_the_origin(tmp_path):
+    plain = backtest(read_inputs(load(_scenario(tmp_path / "a"))), [2016], [1, 2])
+    later = HISTORY.replace("1,1,2018,100", "1,1,2018,900")  # a shock two years after the origin
+    path = _scenario(tmp_path / "b", _births(bump=999))  # and different births of 2016 (entering 2022)
+    path.with_name("history.csv").write_text(later)
+    shocked = backtest(read_inputs(load(path)), [2016], [1, 2])
+    assert shocked["forecast"].tolist() == plain["forecast"].tolist()
+    assert shocked["actual"].tolist() != plain["actual"].tolist()
+    # seven years ahead of 2013 the entrants were born in 2014, after the origin: no forecast then
+    longer = HISTORY + "".join(f"{d},{g},{y},100\n" for d in (1, 2) for g in range(1, 7) for y in (2012, 2013))
+    path.with_name("history.csv").write_text(longer)
+    far = backtest(read_inputs(load(path)), [2013], [6, 7])
+    unknown = far.groupby("horizon")["forecast"].apply(lambda f: f.isna().all()).to_dict()
+    assert unknown == {6: False, 7: True}  # the city total too: a sum with an unknown part is unknown
+
+
+def test_accuracy_by_hand():
+    table = pd.DataFrame(
+        {
+            "stage": "primary",
+            "area": "1",
+            "origin": [2015, 2016, 2017],
+            "horizon": 1,
+            "forecast": [110.0, 90.0, 100.0],
+            "actual": [100.0, 100.0, 100.0],
+        }
+    )
+    table["error"] = table["forecast"] - table["actual"]
+    table["percent_error"] = 100 * table["error"] / table["actual"]
+    row = accuracy(table).iloc[0]
+    assert row["mape"] == pytest.approx(20 / 3) and row["mae"] == pytest.approx(20 / 3) and row["mpe"] == 0
+    assert row["band_p5"] == pytest.approx(np.percentile([10, -10, 0], 5))
+    # leaving one origin out, each band spans the other two errors: 10 in [-10, 0]? no; -10 in [0, 10]? no; 0 yes
+    assert row["coverage"] == pytest.approx(1 / 3)
+
+
+def test_backtest_command_writes_tables_and_chart(tmp_path):
+    out = tmp_path / "bt"
+    result = CliRunner().invoke(
+        main,
+        ["backtest", str(_scenario(tmp_path / "s")), "--origins", "2015:2019", "--horizons", "1:3", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["accuracy.csv", "accuracy.png", "accuracy.xlsx", "backtest.csv"]
+    summary = pd.read_csv(out / "accuracy.csv", dtype={"area": str})
+    assert set(summary["area"]) == {"1", "2", "all"}
+    assert summary["mape"].max() == pytest.approx(0)  # constant ratios are forecast exactly
+
+
+def test_backtest_without_records_or_outside_them_is_exit_2(tiny, tmp_path):
+    result = CliRunner().invoke(main, ["backtest", str(tiny)])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: tiny: no stage has progression records to backtest against\n"
+    result = CliRunner().invoke(main, ["backtest", str(_scenario(tmp_path / "s")), "--origins", "2010:2012"])
+    assert result.exit_code == 2
+    assert "--origins: 2010 is outside the records of primary (2014-2021); origins must run from 2015 to 2020" in (
+        result.stderr
+    )
