@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..models.progression import forecast
 from ..scenarios import Inputs, ScenarioError
+from .engine import recorded_and_forecast
 from .outputs import publish
 
 
@@ -43,19 +43,8 @@ def backtest(inputs: Inputs, origins: list[int], horizons: list[int]) -> pd.Data
             births = p.births.copy()
             births[max(origin + 1 - p.first_birth_year, 0) :] = np.nan  # no births after the origin: no leaks
             years = np.array([origin + h for h in horizons if origin + h <= last])
-            by_grade = forecast(
-                known,
-                p.first_year,
-                births,
-                p.first_birth_year,
-                p.entry_age,
-                years,
-                p.estimator,
-                p.years,
-                p.weights,
-                p.alpha,
-            )
-            predicted = members @ by_grade.sum(axis=1).T
+            pupils = recorded_and_forecast(replace(p, history=known, births=births), years)
+            predicted = members @ pupils.T
             actual = members @ p.history[years - p.first_year].sum(axis=1).T
             for i, area in enumerate(areas):
                 for j, year in enumerate(years):
