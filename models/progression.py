@@ -84,13 +84,16 @@ def forecast(
     window: int = 3,
     weights: Array | None = None,
     alpha: float = 0.5,
+    exclude: tuple[int, ...] = (),
 ) -> Array:
     """Enrolment ``[year, grade, ...]`` for ``years``: recorded where the history has the year, forecast after it.
 
     ``history`` ``[year, grade, ...]`` starts in ``first_year``; ``births``
     ``[year, ...]`` in ``first_birth_year`` (NaN where unknown). Ratios are
-    estimated from the whole history with :func:`estimate`; entrants of year
-    ``t`` are ``BER * births[t - entry_age]`` (NaN where those births are unknown).
+    estimated from the whole history with :func:`estimate`, leaving out the
+    ratios of the years in ``exclude`` (a shock such as a pandemic year);
+    entrants of year ``t`` are ``BER * births[t - entry_age]`` (NaN where those
+    births are unknown).
     """
     last = first_year + len(history) - 1
 
@@ -102,8 +105,11 @@ def forecast(
         return out
 
     history_years = np.arange(first_year, last + 1)
-    entry = estimate(entry_ratios(history, born(history_years)), how, window, weights, alpha)
-    progression = estimate(progression_ratios(history), how, window, weights, alpha)
+    entry_r, progression_r = entry_ratios(history, born(history_years)), progression_ratios(history)
+    entry_r[np.isin(history_years, exclude)] = np.nan
+    progression_r[np.isin(history_years[1:], exclude)] = np.nan
+    entry = estimate(entry_r, how, window, weights, alpha)
+    progression = estimate(progression_r, how, window, weights, alpha)
     ahead = years[years > last]
     projected = roll_forward(history[-1], entry * born(ahead), progression) if len(ahead) else history[:0]
     out = np.full((len(years), *history.shape[1:]), np.nan)

@@ -79,6 +79,7 @@ class ProgressionInputs:
     years: int
     weights: Array | None
     alpha: float
+    exclude_years: tuple[int, ...] = ()
 
 
 @dataclass
@@ -511,6 +512,7 @@ def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes:
         spec.years,
         None if spec.weights is None else np.array(spec.weights),
         spec.alpha,
+        spec.exclude_years,
     )
 
 

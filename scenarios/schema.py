@@ -142,6 +142,8 @@ class Progression(Strict):
     """Weights of the last years, oldest first (``estimator: weights``)."""
     alpha: float = Field(0.5, gt=0, le=1)
     """Smoothing constant (``estimator: smoothing``): the weight of the latest year."""
+    exclude_years: tuple[int, ...] = ()
+    """Years whose ratios are left out of the estimate (a shock such as a pandemic year)."""
 
     @model_validator(mode="after")
     def _weights(self) -> Self:

@@ -214,6 +214,7 @@ def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int6
         p.years,
         p.weights,
         p.alpha,
+        p.exclude_years,
     )
     return by_grade.sum(axis=1)
 

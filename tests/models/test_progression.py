@@ -55,3 +55,15 @@ def test_forecast_keeps_the_record_and_rolls_forward_after_it():
     assert_allclose(out[0], [110, 99])
     assert_allclose(out[1], [0.5 * 240, 110 * 0.99])  # entrants from 2015 births
     assert np.isnan(out[2, 0]) and out[2, 1] == pytest.approx(120 * 0.99)  # 2016 births unknown
+
+
+def test_excluded_years_leave_their_ratios_out():
+    history = np.array([[100.0, 90.0], [50.0, 99.0], [110.0, 100.0]])  # 2019..2021, a shock in 2020
+    births = np.full(6, 200.0)  # 2013..2018
+    years = np.array([2022])
+    plain = forecast(history, 2019, births, 2013, 6, years, "mean", window=3)
+    robust = forecast(history, 2019, births, 2013, 6, years, "mean", window=3, exclude=(2020,))
+    assert plain[0, 0] == pytest.approx(200 * (0.5 + 0.25 + 0.55) / 3)
+    assert robust[0, 0] == pytest.approx(200 * (0.5 + 0.55) / 2)
+    # progression ratios: 2020 (99 / 100) is left out, 2021 (100 / 50 = 2) kept
+    assert robust[0, 1] == pytest.approx(110 * 2.0)
