@@ -9,6 +9,7 @@ import xarray as xr
 from ..scenarios import Inputs, ScenarioError, load, read_inputs
 from ..scenarios.load import shown
 from . import engine, outputs
+from .backtest import record_bands
 from .ensemble import run_ensemble
 
 Step = Callable[[str], None]
@@ -45,7 +46,7 @@ def simulate(
 
 def _simulate(inputs: Inputs, strict: bool, log: Step, draws: int | None, seed: int, client: Any) -> xr.Dataset:
     if draws is None:
-        result = engine.run(inputs, log)
+        result = record_bands(engine.run(inputs, log), inputs)
     else:
         result = run_ensemble(inputs, draws, seed, client=client, log=log)
     _strictly(inputs, strict)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from ..scenarios import Inputs, ScenarioError
 from .engine import recorded_and_forecast
@@ -132,3 +133,45 @@ def write_backtest(
             figure.savefig(staging / "accuracy.png", dpi=150, bbox_inches="tight")
 
     return publish(folder, fill)
+
+
+def record_bands(result: xr.Dataset, inputs: Inputs) -> xr.Dataset:
+    """Attach 90% bands from past errors to the grade-progression forecasts of ``result``.
+
+    Every possible origin of the records is backtested; the 5th and 95th
+    percentiles of each area's percentage errors at horizon ``h`` widen the
+    forecast ``h`` years after the last record (beyond the longest horizon
+    checked, that horizon's band is kept). ``enrolment``, ``public_demand`` and
+    ``gap`` get ``_p5`` and ``_p95``; years with records and other stages are NaN.
+    """
+    stages = [stage for stage in inputs.stages if stage.progression is not None]
+    if not stages:
+        return result
+    bands = {name: xr.full_like(result["gap"], np.nan) for name in ("low", "high")}
+    for stage in stages:
+        p = stage.progression
+        assert p is not None
+        last = p.first_year + len(p.history) - 1
+        ahead = [int(year) for year in result["year"].values if year > last]
+        if last - p.first_year < 2 or not ahead:
+            continue
+        table = backtest(_only(inputs, stage.name), list(range(p.first_year + 1, last)), list(range(1, 1 + len(ahead))))
+        errors = table.dropna(subset=["forecast"]).groupby(["area", "horizon"])["percent_error"]
+        low, high = errors.quantile(0.05).unstack(), errors.quantile(0.95).unstack()
+        for area in dict.fromkeys(stage.area_of):
+            for year in ahead:
+                h = min(year - last, int(low.columns.max()))
+                cell = {"stage": stage.name, "area": area, "year": year}
+                bands["low"].loc[cell] = 1 + float(np.asarray(low.loc[area, h])) / 100
+                bands["high"].loc[cell] = 1 + float(np.asarray(high.loc[area, h])) / 100
+    for name in ("enrolment", "public_demand"):
+        result[f"{name}_p5"], result[f"{name}_p95"] = result[name] * bands["low"], result[name] * bands["high"]
+    result["gap_p5"] = result["public_demand_p5"] - result["public_capacity"]
+    result["gap_p95"] = result["public_demand_p95"] - result["public_capacity"]
+    result.attrs["bands"] = "grade progression: empirical 90% bands from backtest errors"
+    return result
+
+
+def _only(inputs: Inputs, stage: str) -> Inputs:
+    """The scenario with its grade-progression stage ``stage`` only."""
+    return replace(inputs, stages=[s for s in inputs.stages if s.name == stage])

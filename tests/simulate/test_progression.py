@@ -95,3 +95,23 @@ def test_backtest_without_records_or_outside_them_is_exit_2(tiny, tmp_path):
     assert "--origins: 2010 is outside the records of primary (2014-2021); origins must run from 2015 to 2020" in (
         result.stderr
     )
+
+
+def test_forecasts_get_bands_from_past_errors(tmp_path):
+    exact = simulate(_scenario(tmp_path / "exact"))
+    primary = exact.sel(stage="primary", area="1")
+    assert np.isnan(primary["enrolment_p5"].sel(year=[2020, 2021])).all()  # recorded years: no band
+    assert primary["enrolment_p5"].sel(year=[2022, 2023]).values == pytest.approx([600, 600])  # past errors all 0
+    assert primary["gap_p95"].sel(year=2023) == pytest.approx(primary["gap"].sel(year=2023))
+
+    noisy = HISTORY.replace("1,1,2016,100", "1,1,2016,120").replace("1,1,2019,100", "1,1,2019,90")
+    path = _scenario(tmp_path / "noisy")
+    path.with_name("history.csv").write_text(noisy)
+    result = simulate(path).sel(stage="primary", area="1")
+    errors = backtest(read_inputs(load(path)), list(range(2015, 2021)), [1])
+    one_ahead = errors[(errors["area"] == "1")]["percent_error"]
+    low, high = np.percentile(one_ahead, [5, 95])
+    forecast_2022 = float(result["enrolment"].sel(year=2022))
+    assert float(result["enrolment_p5"].sel(year=2022)) == pytest.approx(forecast_2022 * (1 + low / 100))
+    assert float(result["enrolment_p95"].sel(year=2022)) == pytest.approx(forecast_2022 * (1 + high / 100))
+    assert low < 0 < high
