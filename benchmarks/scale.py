@@ -17,6 +17,7 @@ import resource
 import time
 
 import numpy as np
+
 from placeplan.models.ensemble import advance, project_draws
 from placeplan.models.population import Projection
 

@@ -4,6 +4,7 @@ import pandas as pd
 import pyogrio
 import pytest
 from click.testing import CliRunner
+
 from placeplan.simulate.cli import main
 from placeplan.simulate.compare import comparison_table, summary_table
 

@@ -8,6 +8,7 @@ import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
 from placeplan.maps import difference_maps, plot_map, plot_series, plot_summary, small_multiples  # noqa: E402
 from placeplan.maps.choropleth import colour_scale  # noqa: E402
 from placeplan.simulate.compare import summary_table  # noqa: E402

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+
 from placeplan.models.capacity import area_totals, is_open, school_places
 from placeplan.models.enrolment import enrolment, inclusive_demand, public_demand, school_age_population
 from placeplan.models.gap import classes_needed, gap, shortage_cost, teachers_needed, utilization

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+
 from placeplan.models import FEMALE, MALE
 from placeplan.models.population import (
     births,

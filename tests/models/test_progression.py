@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+
 from placeplan.models.progression import entry_ratios, estimate, forecast, progression_ratios, roll_forward
 
 # three years, three grades, one district: enrolment[year, grade]

@@ -3,6 +3,7 @@
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from placeplan.models.ensemble import project_draws
 from placeplan.models.population import cohort_component
 

@@ -4,6 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
 from placeplan.models.enrolment import public_demand
 from placeplan.models.population import cohort_component
 

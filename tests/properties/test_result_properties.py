@@ -7,6 +7,7 @@ import numpy as np
 import xarray as xr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from placeplan.simulate import simulate
 
 from ..conftest import SCENARIO, write_tiny

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from placeplan.scenarios import ScenarioError, load
 from placeplan.scenarios.load import shown
 

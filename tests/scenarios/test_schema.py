@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from placeplan.scenarios import load
 from placeplan.scenarios.schema import SCHEMA_FILE, json_schema
 

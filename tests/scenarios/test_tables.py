@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+
 from placeplan.scenarios import ScenarioError
 from placeplan.scenarios.tables import Table
 

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+
 from placeplan.scenarios import load
 from placeplan.simulate import simulate
 

@@ -8,6 +8,7 @@ import pytest
 import xarray as xr
 import yaml
 from click.testing import CliRunner
+
 from placeplan.simulate.cli import main
 
 from ..conftest import SCENARIO, TABLES, squares, write_tiny

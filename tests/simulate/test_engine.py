@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from placeplan.simulate import simulate
 
 from ..conftest import SCENARIO, write_tiny

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 from click.testing import CliRunner
+
 from placeplan.scenarios import load, read_inputs
 from placeplan.scenarios.schema import Uncertainty
 from placeplan.simulate import simulate

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
 from placeplan.scenarios import load, read_inputs
 from placeplan.simulate import simulate
 from placeplan.simulate.backtest import accuracy, backtest
