@@ -73,6 +73,19 @@ def roll_forward(last: Array, entrants: Array, progression: Array) -> Array:
     return out
 
 
+def shrink(school: Array, size: Array, district: Array, pupils: float) -> Array:
+    """A school's ratio pulled toward its district's: ``(n * r_school + k * r_district) / (n + k)``.
+
+    ``size`` ``n`` is the school's pupils behind the ratio and ``pupils`` ``k``
+    how many pupils' worth of weight the district's ratio gets, so a small
+    school's erratic ratio counts little; a school without a ratio takes its
+    district's.
+    """
+    known = ~np.isnan(school)
+    n = np.where(known, np.nan_to_num(size), 0.0)
+    return (n * np.where(known, school, 0.0) + pupils * district) / (n + pupils)
+
+
 def forecast(
     history: Array,
     first_year: int,
@@ -85,31 +98,56 @@ def forecast(
     weights: Array | None = None,
     alpha: float = 0.5,
     exclude: tuple[int, ...] = (),
+    district_of: NDArray[np.intp] | None = None,
+    shrinkage: float = 30.0,
 ) -> Array:
     """Enrolment ``[year, grade, ...]`` for ``years``: recorded where the history has the year, forecast after it.
 
     ``history`` ``[year, grade, ...]`` starts in ``first_year``; ``births``
-    ``[year, ...]`` in ``first_birth_year`` (NaN where unknown). Ratios are
+    ``[year, district]`` in ``first_birth_year`` (NaN where unknown). Ratios are
     estimated from the whole history with :func:`estimate`, leaving out the
     ratios of the years in ``exclude`` (a shock such as a pandemic year);
     entrants of year ``t`` are ``BER * births[t - entry_age]`` (NaN where those
-    births are unknown).
+    births are unknown). With ``district_of`` the last axis is schools: each
+    school's progression ratios are shrunk toward its district's, and its entry
+    ratio toward the district's times the school's recent share of the
+    district's entrants (:func:`shrink`); school forecasts are summed to
+    districts by the caller, so they always add up.
     """
     last = first_year + len(history) - 1
+    history_years = np.arange(first_year, last + 1)
 
-    def born(year: NDArray[np.int64]) -> Array:
+    def born_in(year: NDArray[np.int64]) -> Array:
+        """Births ``[year, district]`` of the cohorts entering in ``year`` (NaN where unknown)."""
         index = year - entry_age - first_birth_year
         inside = (index >= 0) & (index < len(births))
         out = np.full((len(year), *births.shape[1:]), np.nan)
         out[inside] = births[index[inside]]
         return out
 
-    history_years = np.arange(first_year, last + 1)
-    entry_r, progression_r = entry_ratios(history, born(history_years)), progression_ratios(history)
-    entry_r[np.isin(history_years, exclude)] = np.nan
-    progression_r[np.isin(history_years[1:], exclude)] = np.nan
-    entry = estimate(entry_r, how, window, weights, alpha)
-    progression = estimate(progression_r, how, window, weights, alpha)
+    def born(year: NDArray[np.int64]) -> Array:
+        """The same, per unit of ``history`` (each school gets its district's births)."""
+        return born_in(year) if district_of is None else born_in(year)[..., district_of]
+
+    def ratios(records: Array, entering: Array) -> tuple[Array, Array]:
+        entry_r, progression_r = entry_ratios(records, entering), progression_ratios(records)
+        entry_r[np.isin(history_years, exclude)] = np.nan
+        progression_r[np.isin(history_years[1:], exclude)] = np.nan
+        return estimate(entry_r, how, window, weights, alpha), estimate(progression_r, how, window, weights, alpha)
+
+    entry, progression = ratios(history, born(history_years))
+    if district_of is not None:
+        by_district = np.zeros((*history.shape[:2], births.shape[1]))
+        for school, district in enumerate(district_of):
+            by_district[..., district] += history[..., school]
+        district_entry, district_progression = ratios(by_district, born_in(history_years))
+        recent = history[-window:]
+        with np.errstate(divide="ignore", invalid="ignore"):  # the school's share of its district's entrants
+            share = np.nanmean(recent[:, 0] / by_district[-window:, 0][:, district_of], axis=0)
+        entry = shrink(entry, np.nanmean(recent[:, 0], axis=0), share * district_entry[district_of], shrinkage)
+        progression = shrink(
+            progression, np.nanmean(recent[:, :-1], axis=0), district_progression[:, district_of], shrinkage
+        )
     ahead = years[years > last]
     projected = roll_forward(history[-1], entry * born(ahead), progression) if len(ahead) else history[:0]
     out = np.full((len(years), *history.shape[1:]), np.nan)

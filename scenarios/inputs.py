@@ -69,7 +69,7 @@ class ProgressionInputs:
     """Enrolment records by grade and the births they are compared with."""
 
     history: Array
-    """Pupils ``[year, grade, district]`` from ``first_year``."""
+    """Pupils ``[year, grade, district or school]`` from ``first_year``."""
     first_year: int
     births: Array
     """Births ``[year, district]`` from ``first_birth_year`` (NaN where not given)."""
@@ -80,6 +80,11 @@ class ProgressionInputs:
     weights: Array | None
     alpha: float
     exclude_years: tuple[int, ...] = ()
+    schools: list[str] | None = None
+    """School ids when the records are by school (``history`` is then ``[year, grade, school]``)."""
+    district_of: NDArray[np.intp] | None = None
+    """District index of each school."""
+    shrinkage: float = 30.0
 
 
 @dataclass
@@ -474,8 +479,18 @@ def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes:
     grades = (stage.ages or DEFAULT_STAGES[name]["ages"])[1] - first_age + 1
     table = Table.read(spec.history, f"stages.{name}.progression.history")
     table.require("district", "grade", "year", "pupils")
-    table.unique("district", "grade", "year")
+    by_school = "school" in table.frame
+    unit_column = "school" if by_school else "district"
+    table.unique(unit_column, "grade", "year")
     district = _index(table.codes("district", codes), codes)
+    units = list(dict.fromkeys(table.text("school"))) if by_school else codes
+    unit = _index(table.text(unit_column), units)
+    district_of = np.zeros(len(units), dtype=np.intp)
+    district_of[unit] = district
+    moved = district != district_of[unit]
+    if by_school and moved.any():
+        row = int(np.argmax(moved))
+        raise ScenarioError(f"{table.where(row)}: school {units[unit[row]]} is in two districts; give it one")
     grade = table.numbers("grade", "whole").astype(np.intp)
     outside = (grade < 1) | (grade > grades)
     if outside.any():
@@ -485,13 +500,13 @@ def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes:
         )
     year = table.numbers("year", "year").astype(np.int64)
     first = int(year.min())
-    history = np.full((int(year.max()) - first + 1, grades, len(codes)), np.nan)
-    history[year - first, grade - 1, district] = table.numbers("pupils", "count")
+    history = np.full((int(year.max()) - first + 1, grades, len(units)), np.nan)
+    history[year - first, grade - 1, unit] = table.numbers("pupils", "count")
     if np.isnan(history).any():
-        t, g, d = np.argwhere(np.isnan(history))[0]
+        t, g, u = np.argwhere(np.isnan(history))[0]
         raise ScenarioError(
-            f"{shown(spec.history)}: no pupils for district {codes[d]}, grade {g + 1}, year {first + t}; "
-            f"every district, grade and year from {first} to {int(year.max())} is needed"
+            f"{shown(spec.history)}: no pupils for {unit_column} {units[u]}, grade {g + 1}, year {first + t}; "
+            f"every {unit_column}, grade and year from {first} to {int(year.max())} is needed"
         )
     births_path = loaded.scenario.population.births
     if births_path is None:
@@ -513,6 +528,9 @@ def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes:
         None if spec.weights is None else np.array(spec.weights),
         spec.alpha,
         spec.exclude_years,
+        units if by_school else None,
+        district_of if by_school else None,
+        spec.shrinkage,
     )
 
 

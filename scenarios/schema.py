@@ -131,7 +131,8 @@ class Progression(Strict):
     """Enrolment from the office's own records by grade progression, instead of from the population."""
 
     history: Table
-    """Table ``district, grade, year, pupils``: enrolment by grade (1 = entry grade) for past years."""
+    """Table ``district, grade, year, pupils`` (with ``school`` for school records): enrolment by grade
+    (1 = entry grade) for past years."""
     entry_age: int | None = Field(None, ge=0)
     """Age at entry: entrants are births this many years earlier; defaults to the stage's first age."""
     estimator: Literal["mean", "weights", "smoothing"] = "mean"
@@ -144,6 +145,8 @@ class Progression(Strict):
     """Smoothing constant (``estimator: smoothing``): the weight of the latest year."""
     exclude_years: tuple[int, ...] = ()
     """Years whose ratios are left out of the estimate (a shock such as a pandemic year)."""
+    shrinkage: float = Field(30.0, ge=0)
+    """School records: pupils' worth of weight given to the district's ratios, pulling small schools toward them."""
 
     @model_validator(mode="after")
     def _weights(self) -> Self:

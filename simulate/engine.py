@@ -201,7 +201,10 @@ def with_projected_births(inputs: Inputs, births: Array) -> Inputs:
 
 
 def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int64]) -> Array:
-    """Pupils ``[year, district]`` of a grade-progression stage: the record, then the forecast."""
+    """Pupils ``[year, district]`` of a grade-progression stage: the record, then the forecast.
+
+    School records are forecast school by school and summed into their districts.
+    """
     p = progression
     by_grade = forecast(
         p.history,
@@ -215,8 +218,15 @@ def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int6
         p.weights,
         p.alpha,
         p.exclude_years,
+        p.district_of,
+        p.shrinkage,
     )
-    return by_grade.sum(axis=1)
+    pupils = by_grade.sum(axis=1)
+    if p.district_of is None:
+        return pupils
+    districts = np.zeros((len(years), p.births.shape[1]))
+    np.add.at(districts.T, p.district_of, pupils.T)  # a school not forecast leaves only its district unknown
+    return districts
 
 
 def capacities(inputs: Inputs) -> list[dict[str, Array]]:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from placeplan.models.progression import entry_ratios, estimate, forecast, progression_ratios, roll_forward
+from placeplan.models.progression import entry_ratios, estimate, forecast, progression_ratios, roll_forward, shrink
 
 # three years, three grades, one district: enrolment[year, grade]
 ENROLMENT = np.array([[100.0, 90.0, 80.0], [110.0, 98.0, 88.0], [120.0, 99.0, 95.0]])
@@ -68,3 +68,26 @@ def test_excluded_years_leave_their_ratios_out():
     assert robust[0, 0] == pytest.approx(200 * (0.5 + 0.55) / 2)
     # progression ratios: 2020 (99 / 100) is left out, 2021 (100 / 50 = 2) kept
     assert robust[0, 1] == pytest.approx(110 * 2.0)
+
+
+def test_shrinkage_by_hand():
+    # a school of 20 pupils with ratio 1.5, its district 1.0, the district weighted as 30 pupils
+    assert shrink(np.array([1.5]), np.array([20.0]), np.array([1.0]), 30)[0] == pytest.approx((20 * 1.5 + 30) / 50)
+    assert shrink(np.array([np.nan]), np.array([20.0]), np.array([1.0]), 30)[0] == pytest.approx(1.0)
+
+
+def test_school_forecasts_add_up_to_their_district():
+    rng = np.random.default_rng(5)
+    history = rng.uniform(20, 200, (5, 6, 4))  # 4 schools, 6 grades, 2017..2021
+    district_of = np.array([0, 0, 1, 1])
+    births = rng.uniform(300, 500, (20, 2))  # 2005..2024, two districts
+    years = np.arange(2021, 2026)
+    schools = forecast(history, 2017, births, 2005, 6, years, district_of=district_of, shrinkage=30)
+    assert schools.shape == (5, 6, 4)
+    assert_allclose(schools[0], history[-1])
+    assert np.all(schools[1:] > 0)
+    # with huge shrinkage every school takes its district's ratios, so schools add up to the district forecast
+    by_district = np.stack([history[..., :2].sum(-1), history[..., 2:].sum(-1)], axis=-1)
+    district = forecast(by_district, 2017, births, 2005, 6, years)
+    pooled = forecast(history, 2017, births, 2005, 6, years, district_of=district_of, shrinkage=1e12)
+    assert_allclose(pooled[..., :2].sum(-1), district[..., 0], rtol=1e-6)

@@ -116,3 +116,18 @@ def test_forecasts_get_bands_from_past_errors(tmp_path):
     assert float(result["enrolment_p5"].sel(year=2022)) == pytest.approx(forecast_2022 * (1 + low / 100))
     assert float(result["enrolment_p95"].sel(year=2022)) == pytest.approx(forecast_2022 * (1 + high / 100))
     assert low < 0 < high
+
+
+def test_school_records_are_forecast_by_school_and_add_up(tmp_path):
+    schools = "school,district,grade,year,pupils\n" + "".join(
+        f"{s},{d},{g},{y},{n}\n"
+        for s, d, n in (("S1", 1, 30), ("S2", 1, 70), ("S3", 2, 100))
+        for g in range(1, 7)
+        for y in range(2014, 2022)
+    )
+    path = _scenario(tmp_path, _births(bump=400))
+    path.with_name("history.csv").write_text(schools)
+    pupils = simulate(path)["enrolment"].sel(stage="primary")
+    # as with district records: 2022 entrants 0.5 x 400 in district 1 (shared 30:70 by its schools)
+    assert pupils.sel(area="1").values == pytest.approx([600, 600, 700, 700])
+    assert pupils.sel(area="2").values == pytest.approx([600, 600, 600, 600])
