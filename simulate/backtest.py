@@ -18,7 +18,7 @@ import pandas as pd
 import xarray as xr
 
 from ..scenarios import Inputs, ScenarioError
-from .engine import recorded_and_forecast
+from .engine import recorded_and_forecast, to_districts
 from .outputs import publish
 
 
@@ -46,7 +46,7 @@ def backtest(inputs: Inputs, origins: list[int], horizons: list[int]) -> pd.Data
             years = np.array([origin + h for h in horizons if origin + h <= last])
             pupils = recorded_and_forecast(replace(p, history=known, births=births), years)
             predicted = members @ pupils.T
-            actual = members @ p.history[years - p.first_year].sum(axis=1).T
+            actual = members @ to_districts(p.history[years - p.first_year].sum(axis=1), p).T
             for i, area in enumerate(areas):
                 for j, year in enumerate(years):
                     rows.append(

@@ -221,11 +221,15 @@ def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int6
         p.district_of,
         p.shrinkage,
     )
-    pupils = by_grade.sum(axis=1)
-    if p.district_of is None:
+    return to_districts(by_grade.sum(axis=1), p)
+
+
+def to_districts(pupils: Array, progression: ProgressionInputs) -> Array:
+    """Pupils ``[year, school]`` summed into ``[year, district]`` (district records pass through)."""
+    if progression.district_of is None:
         return pupils
-    districts = np.zeros((len(years), p.births.shape[1]))
-    np.add.at(districts.T, p.district_of, pupils.T)  # a school not forecast leaves only its district unknown
+    districts = np.zeros((len(pupils), progression.births.shape[1]))
+    np.add.at(districts.T, progression.district_of, pupils.T)  # a school not forecast leaves only its district unknown
     return districts
 
 
