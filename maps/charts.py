@@ -111,19 +111,20 @@ def plot_accuracy(summary: pd.DataFrame) -> Any:
     fig, axes = subplots(1, len(stages), figsize=(5 * len(stages), 3.8), layout="constrained", squeeze=False)
     for ax, stage in zip(axes[0], stages, strict=True):
         one = summary[summary["stage"] == stage]
-        total, districts = (
-            one[one["area"] == "all"],
-            one[one["area"] != "all"].groupby("horizon").mean(numeric_only=True),
-        )
+        total = one[one["level"] == "all"]
+        districts = one[one["level"] == "area"].groupby("horizon").mean(numeric_only=True)
+        schools = one[one["level"] == "school"].groupby("horizon").mean(numeric_only=True)
         ax.plot(total["horizon"], total["mape"], marker="o", color=DEMAND, label="city total")
-        ax.plot(districts.index, districts["mape"], marker="s", color=CAPACITY, label="districts (mean)")
+        ax.plot(districts.index, districts["mape"], marker="s", color=CAPACITY, label="areas (mean)")
         ax.plot(
             districts.index,
             districts["mape_plain_mean3"],
             linestyle=":",
             color="#555555",
-            label="districts, plain 3-year mean",
+            label="areas, plain 3-year mean",
         )
+        if len(schools):
+            ax.plot(schools.index, schools["mape"], marker="^", color="#009E73", label="schools (mean)")
         ax.set_title(f"{stage_name(stage, 'en')}: forecast error by horizon", fontsize=10)
         ax.set_xlabel("years ahead")
         ax.set_xticks(sorted(one["horizon"].unique()))

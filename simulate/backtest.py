@@ -18,12 +18,16 @@ import pandas as pd
 import xarray as xr
 
 from ..scenarios import Inputs, ScenarioError
-from .engine import recorded_and_forecast, to_districts
+from .engine import forecast_units, to_districts
 from .outputs import publish
 
 
 def backtest(inputs: Inputs, origins: list[int], horizons: list[int]) -> pd.DataFrame:
-    """One row per (stage, area, origin, horizon): forecast, actual, error and percentage error."""
+    """One row per (stage, area, origin, horizon): forecast, actual, error and percentage error.
+
+    ``level`` is ``area`` (each planning area), ``all`` (the city total) or,
+    for school records, ``school`` (``area`` then holds the school id).
+    """
     rows = []
     stages = [stage for stage in inputs.stages if stage.progression is not None]
     if not stages:
@@ -44,18 +48,35 @@ def backtest(inputs: Inputs, origins: list[int], horizons: list[int]) -> pd.Data
             births = p.births.copy()
             births[max(origin + 1 - p.first_birth_year, 0) :] = np.nan  # no births after the origin: no leaks
             years = np.array([origin + h for h in horizons if origin + h <= last])
-            pupils = recorded_and_forecast(replace(p, history=known, births=births), years)
-            predicted = members @ pupils.T
-            actual = members @ to_districts(p.history[years - p.first_year].sum(axis=1), p).T
+            units = forecast_units(replace(p, history=known, births=births), years)
+            recorded = p.history[years - p.first_year].sum(axis=1)
+            predicted = members @ to_districts(units, p).T
+            actual = members @ to_districts(recorded, p).T
             for i, area in enumerate(areas):
                 for j, year in enumerate(years):
                     rows.append(
-                        (stage.name, area, origin, int(year - origin), int(year), predicted[i, j], actual[i, j])
+                        (stage.name, "area", area, origin, int(year - origin), int(year), predicted[i, j], actual[i, j])
                     )
-    table = pd.DataFrame(rows, columns=["stage", "area", "origin", "horizon", "year", "forecast", "actual"])
+            for k, school in enumerate(p.schools or []):
+                for j, year in enumerate(years):
+                    rows.append(
+                        (
+                            stage.name,
+                            "school",
+                            school,
+                            origin,
+                            int(year - origin),
+                            int(year),
+                            units[j, k],
+                            recorded[j, k],
+                        )
+                    )
+    columns = ["stage", "level", "area", "origin", "horizon", "year", "forecast", "actual"]
+    table = pd.DataFrame(rows, columns=columns)
     keys = ["stage", "origin", "horizon", "year"]
-    totals = table.groupby(keys, as_index=False)[["forecast", "actual"]].agg(_sum_or_unknown)
-    table = pd.concat([table, totals.assign(area="all")], ignore_index=True)
+    areas_only = table[table["level"] == "area"]
+    totals = areas_only.groupby(keys, as_index=False)[["forecast", "actual"]].agg(_sum_or_unknown)
+    table = pd.concat([table, totals.assign(level="all", area="all")], ignore_index=True)
     table["error"] = table["forecast"] - table["actual"]
     table["percent_error"] = 100 * table["error"] / table["actual"]
     return table
@@ -69,11 +90,13 @@ def _sum_or_unknown(values: pd.Series) -> float:
 def accuracy(table: pd.DataFrame) -> pd.DataFrame:
     """By stage, area and horizon: MAPE, MAE, signed MPE, the 90% band of percentage errors and its coverage."""
     rows = []
-    for (stage, area, horizon), group in table.dropna(subset=["forecast"]).groupby(["stage", "area", "horizon"]):
+    keys = ["stage", "level", "area", "horizon"]
+    for (stage, level, area, horizon), group in table.dropna(subset=["forecast"]).groupby(keys):
         errors = group["percent_error"].to_numpy()
         rows.append(
             {
                 "stage": stage,
+                "level": level,
                 "area": area,
                 "horizon": horizon,
                 "forecasts": len(errors),
@@ -103,8 +126,9 @@ def compared(inputs: Inputs, origins: list[int], horizons: list[int]) -> tuple[p
     """The backtest and its accuracy, with the plain 3-year-mean forecast's MAPE beside it."""
     table = backtest(inputs, origins, horizons)
     summary = accuracy(table)
-    reference = accuracy(backtest(plain_mean(inputs), origins, horizons))[["stage", "area", "horizon", "mape"]]
-    summary = summary.merge(reference.rename(columns={"mape": "mape_plain_mean3"}), on=["stage", "area", "horizon"])
+    keys = ["stage", "level", "area", "horizon"]
+    reference = accuracy(backtest(plain_mean(inputs), origins, horizons))[[*keys, "mape"]]
+    summary = summary.merge(reference.rename(columns={"mape": "mape_plain_mean3"}), on=keys)
     return table, summary
 
 
@@ -156,7 +180,8 @@ def record_bands(result: xr.Dataset, inputs: Inputs) -> xr.Dataset:
         if last - p.first_year < 2 or not ahead:
             continue
         table = backtest(_only(inputs, stage.name), list(range(p.first_year + 1, last)), list(range(1, 1 + len(ahead))))
-        errors = table.dropna(subset=["forecast"]).groupby(["area", "horizon"])["percent_error"]
+        by_area = table[table["level"] == "area"].dropna(subset=["forecast"])
+        errors = by_area.groupby(["area", "horizon"])["percent_error"]
         low, high = errors.quantile(0.05).unstack(), errors.quantile(0.95).unstack()
         for area in dict.fromkeys(stage.area_of):
             for year in ahead:

@@ -205,6 +205,11 @@ def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int6
 
     School records are forecast school by school and summed into their districts.
     """
+    return to_districts(forecast_units(progression, years), progression)
+
+
+def forecast_units(progression: ProgressionInputs, years: NDArray[np.int64]) -> Array:
+    """Pupils ``[year, district or school]`` as recorded, then forecast."""
     p = progression
     by_grade = forecast(
         p.history,
@@ -221,7 +226,7 @@ def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int6
         p.district_of,
         p.shrinkage,
     )
-    return to_districts(by_grade.sum(axis=1), p)
+    return by_grade.sum(axis=1)
 
 
 def to_districts(pupils: Array, progression: ProgressionInputs) -> Array:

@@ -58,6 +58,7 @@ def test_accuracy_by_hand():
     table = pd.DataFrame(
         {
             "stage": "primary",
+            "level": "area",
             "area": "1",
             "origin": [2015, 2016, 2017],
             "horizon": 1,
@@ -131,3 +132,20 @@ def test_school_records_are_forecast_by_school_and_add_up(tmp_path):
     # as with district records: 2022 entrants 0.5 x 400 births (shared 30:70 by the schools of district 1)
     assert pupils.sel(area="1").values == pytest.approx([600, 600, 700, 700])
     assert pupils.sel(area="2").values == pytest.approx([600, 600, 700, 700])  # one school: its own ratios
+
+
+def test_backtest_reports_schools_too(tmp_path):
+    schools = "school,district,grade,year,pupils\n" + "".join(
+        f"{s},{d},{g},{y},{n + (5 if s == 'S1' and y % 2 else 0)}\n"
+        for s, d, n in (("S1", 1, 30), ("S2", 1, 70), ("S3", 2, 100))
+        for g in range(1, 7)
+        for y in range(2014, 2022)
+    )
+    path = _scenario(tmp_path)
+    path.with_name("history.csv").write_text(schools)
+    table = backtest(read_inputs(load(path)), [2016, 2017], [1, 2])
+    assert set(table["level"]) == {"area", "school", "all"}
+    s1 = table[(table["level"] == "school") & (table["area"] == "S1")]
+    assert (s1["percent_error"].abs() > 0).any()  # S1's records zig-zag: its forecasts miss
+    summary = accuracy(table)
+    assert set(summary[summary["level"] == "school"]["area"]) == {"S1", "S2", "S3"}
