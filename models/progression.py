@@ -41,7 +41,9 @@ def estimate(
     - ``mean``: plain mean of the last ``years``;
     - ``weights``: ``sum(w * r) / sum(w)`` over the last ``len(weights)`` years, weights oldest first;
     - ``smoothing``: exponential smoothing ``S = alpha * r + (1 - alpha) * S`` over the last ``years``,
-      started at the oldest of them (NCES).
+      started at the oldest of them (NCES);
+    - ``trend``: the least-squares line through the last ``years``, one year past the last (a ratio
+      that drifts, such as a birth-to-entry ratio rising with in-migration).
     """
     if how == "weights":
         assert weights is not None
@@ -51,12 +53,27 @@ def estimate(
     recent = ratios[-years:]
     if how == "mean":
         return np.nanmean(recent, axis=0)
+    if how == "trend":
+        return _trend(recent)
     if how == "smoothing":
         level = recent[0].copy()
         for value in recent[1:]:
             level = np.where(np.isnan(value), level, alpha * value + (1 - alpha) * level)
         return level
-    raise ValueError(f"unknown estimator {how!r}; use mean, weights or smoothing")
+    raise ValueError(f"unknown estimator {how!r}; use mean, weights, smoothing or trend")
+
+
+def _trend(recent: Array) -> Array:
+    """The least-squares line through the years with a ratio, one year past the last."""
+    t = np.arange(len(recent), dtype=float).reshape(-1, *[1] * (recent.ndim - 1))
+    known = ~np.isnan(recent)
+    n = known.sum(axis=0)
+    mean_t = np.where(known, t, 0).sum(axis=0) / n
+    mean_r = np.nansum(recent, axis=0) / n
+    spread = np.where(known, (t - mean_t) ** 2, 0).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(spread > 0, np.nansum((t - mean_t) * (recent - mean_r), axis=0) / spread, 0.0)
+    return mean_r + slope * (len(recent) - mean_t)
 
 
 def roll_forward(last: Array, entrants: Array, progression: Array) -> Array:

@@ -135,8 +135,8 @@ class Progression(Strict):
     (1 = entry grade) for past years."""
     entry_age: int | None = Field(None, ge=0)
     """Age at entry: entrants are births this many years earlier; defaults to the stage's first age."""
-    estimator: Literal["mean", "weights", "smoothing"] = "mean"
-    """How ratios are estimated from past years: plain mean, given weights, or exponential smoothing."""
+    estimator: Literal["mean", "weights", "smoothing", "trend"] = "mean"
+    """How ratios are estimated from past years: plain mean, given weights, exponential smoothing, or linear trend."""
     years: int = Field(3, ge=1)
     """Past years the mean or smoothing uses."""
     weights: tuple[float, ...] | None = None

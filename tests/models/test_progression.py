@@ -27,6 +27,10 @@ def test_estimators_by_hand():
     assert estimate(r, "weights", weights=np.array([1, 2, 0, 3])) == pytest.approx((0.95 + 2 * 1.0 + 3 * 1.05) / 6)
     # smoothing over 0.95, 1.00, nan, 1.05 with alpha 0.5: 0.95 -> 0.975 -> 0.975 -> 1.0125
     assert estimate(r, "smoothing", years=4, alpha=0.5) == pytest.approx(1.0125)
+    # the line through 0.95, 1.00 and 1.05 at t = 0, 1, 3 (t = 2 has no ratio), one year past the last (t = 4)
+    line = np.polyfit([0, 1, 3], [0.95, 1.00, 1.05], 1)
+    assert estimate(r, "trend", years=4) == pytest.approx(np.polyval(line, 4))
+    assert estimate(np.array([1.0, 1.1, 1.2]), "trend", years=3) == pytest.approx(1.3)
     with pytest.raises(ValueError, match="unknown estimator 'median'"):
         estimate(r, "median")
 
