@@ -85,6 +85,8 @@ class ProgressionInputs:
     district_of: NDArray[np.intp] | None = None
     """District index of each school."""
     shrinkage: float = 30.0
+    housing_pupils: Array | float = 0.0
+    """Pupils ``[year, district]`` among housing developments' residents, added to the forecast."""
 
 
 @dataclass

@@ -53,7 +53,7 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
     projection, developments = project(inputs.population, len(inputs.years))
     log("computing places needed, capacity and gap")
     areas = _areas(inputs.stages)[0]
-    inputs = with_projected_births(inputs, projection.births)
+    inputs = with_housing_pupils(with_projected_births(inputs, projection.births), developments)
     result = assemble(inputs, projection, stage_figures(inputs, projection.population, areas))
     if developments:
         result["pupil_yield"] = _pupil_yield(inputs, developments)
@@ -151,7 +151,8 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
     if stage.progression is None:
         pupils = enr.enrolment(sap, b(stage.gross_enrolment))
     else:
-        pupils = np.broadcast_to(b(recorded_and_forecast(stage.progression, inputs.years)), sap.shape)
+        recorded = recorded_and_forecast(stage.progression, inputs.years) + stage.progression.housing_pupils
+        pupils = np.broadcast_to(b(recorded), sap.shape)
     public = enr.public_demand(
         pupils, b(stage.migrant_share), b(stage.public_share_local), b(stage.public_share_migrant)
     )
@@ -181,6 +182,18 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
     if "teachers" in out:
         out["teacher_gap"] = out["teachers_needed"] - out["teachers"]
     return out
+
+
+def with_housing_pupils(inputs: Inputs, developments: dict[str, Array]) -> Inputs:
+    """Grade-progression stages count the pupils housing developments bring (records cannot know them)."""
+    stages = []
+    for stage in inputs.stages:
+        if stage.progression is not None and developments:
+            residents = np.sum(list(developments.values()), axis=0)
+            pupils = enr.enrolment(enr.school_age_population(residents, stage.lo, stage.hi), stage.gross_enrolment)
+            stage = replace(stage, progression=replace(stage.progression, housing_pupils=pupils))
+        stages.append(stage)
+    return replace(inputs, stages=stages)
 
 
 def with_projected_births(inputs: Inputs, births: Array) -> Inputs:

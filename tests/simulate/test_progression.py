@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from placeplan.scenarios import load, read_inputs
@@ -149,3 +150,25 @@ def test_backtest_reports_schools_too(tmp_path):
     assert (s1["percent_error"].abs() > 0).any()  # S1's records zig-zag: its forecasts miss
     summary = accuracy(table)
     assert set(summary[summary["level"] == "school"]["area"]) == {"S1", "S2", "S3"}
+
+
+def test_housing_developments_add_pupils_to_a_grade_progression_forecast(tmp_path):
+    path = _scenario(tmp_path)
+    keys = yaml.safe_load(path.read_text())
+    keys["housing"] = {
+        "age_profile": "profile.csv",
+        "developments": {
+            "estate": {
+                "district": "1",
+                "dwellings": 50,
+                "persons_per_dwelling": 2,
+                "completion_year": 2022,
+                "occupancy_years": 1,
+            }
+        },
+    }
+    path.write_text(yaml.safe_dump(keys))
+    path.with_name("profile.csv").write_text("age,share\n8,1\n")
+    pupils = simulate(path)["enrolment"].sel(stage="primary", area="1")
+    # 100 residents aged 8 arrive in 2022: primary pupils on top of the records' forecast (600)
+    assert pupils.values == pytest.approx([600, 600, 700, 700])
