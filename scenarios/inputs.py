@@ -87,6 +87,8 @@ class ProgressionInputs:
     shrinkage: float = 30.0
     housing_pupils: Array | float = 0.0
     """Pupils ``[year, district]`` among housing developments' residents, added to the forecast."""
+    draw_factor: Array | None = None
+    """Ensembles: each draw's replayed past error ``[year, draw, district]`` multiplying the forecast."""
 
 
 @dataclass

@@ -200,3 +200,37 @@ def record_bands(result: xr.Dataset, inputs: Inputs) -> xr.Dataset:
 def _only(inputs: Inputs, stage: str) -> Inputs:
     """The scenario with its grade-progression stage ``stage`` only."""
     return replace(inputs, stages=[s for s in inputs.stages if s.name == stage])
+
+
+def replayed_errors(inputs: Inputs, past: np.ndarray) -> Inputs:
+    """Grade-progression stages with one past origin's errors per ensemble draw, to combine both uncertainties.
+
+    Draw ``d`` picks origin ``floor(past[d] * origins)`` of the backtest and
+    multiplies each area's forecast ``h`` years after the last record by
+    ``1 + error / 100`` of that origin and horizon (beyond the horizons that
+    origin saw, its longest), so an ensemble's bands hold the forecast method's record as
+    well as the assumptions' spread. Stored as ``draw_factor`` ``[year, draw, district]``.
+    """
+    stages = []
+    for stage in inputs.stages:
+        p = stage.progression
+        if p is None or len(p.history) < 3:
+            stages.append(stage)
+            continue
+        last = p.first_year + len(p.history) - 1
+        ahead = [int(y) for y in inputs.years if y > last]
+        origins = list(range(p.first_year + 1, last))
+        table = backtest(_only(inputs, stage.name), origins, list(range(1, 1 + max(len(ahead), 1))))
+        errors = table[table["level"] == "area"].set_index(["origin", "area", "horizon"])["percent_error"]
+        factor = np.ones((len(inputs.years), len(past), len(stage.area_of)))
+        picked = [origins[int(u * len(origins))] for u in past]
+        for t, year in enumerate(inputs.years):
+            if year <= last:
+                continue
+            for n, origin in enumerate(picked):
+                h = min(int(year) - last, last - origin)  # beyond what this origin saw: its longest horizon
+                for d, area in enumerate(stage.area_of):
+                    error = errors.get((origin, area, h), np.nan)
+                    factor[t, n, d] = 1.0 if np.isnan(error) else 1 + error / 100
+        stages.append(replace(stage, progression=replace(p, draw_factor=factor)))
+    return replace(inputs, stages=stages)

@@ -27,20 +27,24 @@ class Draws:
     """Multiplier of the dwellings delivered, ``max(0, 1 + sd * z)``."""
     delay: NDArray[np.intp]
     """Years every development is late, ``0..housing_delay``."""
+    past: Array
+    """Uniform in [0, 1): which past origin's forecast errors a grade-progression stage replays."""
 
 
 def draw(uncertainty: Uncertainty, draws: int, seed: int, first: int = 0) -> Draws:
     """Draws ``first .. first + draws - 1`` of ``seed``."""
-    numbers = np.empty((draws, 4))
+    numbers = np.empty((draws, 5))
     for i in range(draws):
         rng = np.random.default_rng([seed, first + i])
         numbers[i, :3] = rng.standard_normal(3)
         numbers[i, 3] = rng.integers(0, uncertainty.housing_delay + 1)
+        numbers[i, 4] = rng.random()
     return Draws(
         tfr=np.exp(uncertainty.tfr * numbers[:, 0]),
         migration=np.maximum(0.0, 1.0 + uncertainty.migration_scale * numbers[:, 1]),
         housing=np.maximum(0.0, 1.0 + uncertainty.housing_delivery * numbers[:, 2]),
         delay=numbers[:, 3].astype(np.intp),
+        past=numbers[:, 4],
     )
 
 

@@ -151,8 +151,10 @@ def _stage_figures(stage: StageInputs, population: Array, lines: Lines, inputs: 
     if stage.progression is None:
         pupils = enr.enrolment(sap, b(stage.gross_enrolment))
     else:
-        recorded = recorded_and_forecast(stage.progression, inputs.years) + stage.progression.housing_pupils
-        pupils = np.broadcast_to(b(recorded), sap.shape)
+        recorded = b(recorded_and_forecast(stage.progression, inputs.years) + stage.progression.housing_pupils)
+        if stage.progression.draw_factor is not None:  # an ensemble replaying past errors, draw by draw
+            recorded = recorded * stage.progression.draw_factor
+        pupils = np.broadcast_to(recorded, sap.shape)
     public = enr.public_demand(
         pupils, b(stage.migrant_share), b(stage.public_share_local), b(stage.public_share_migrant)
     )

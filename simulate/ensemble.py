@@ -16,9 +16,11 @@ from numpy.typing import NDArray
 from ..models.ensemble import project_draws
 from ..models.population import Array, Projection
 from ..scenarios import Inputs, ScenarioError
-from ..scenarios.inputs import Districts, PopulationInputs
+from ..scenarios.inputs import Districts, PopulationInputs, ProgressionInputs
 from . import draws as dr
-from .engine import _areas, assemble, capacities, stage_figures
+from .backtest import replayed_errors
+from .engine import _areas, assemble, capacities, stage_figures, with_housing_pupils, with_projected_births
+from .project import project
 
 QUANTILES = (0.05, 0.5, 0.95)
 BANDED = (
@@ -103,6 +105,7 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
             },
             area_of=[stage.area_of[i] for i in index],
             capacity={name: values[:, index] for name, values in caps.items()},
+            progression=None if stage.progression is None else _progression_subset(stage.progression, index),
         )
         for stage, caps in zip(inputs.stages, capacity, strict=True)
     ]
@@ -111,6 +114,33 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
         [d.codes[i] for i in index], [d.names[i] for i in index], [d.names_en[i] for i in index], d.frame.iloc[index]
     )
     return replace(inputs, districts=districts, population=population, stages=stages, boundaries=None, warnings=[])
+
+
+def _progression_subset(p: ProgressionInputs, index: NDArray[np.intp]) -> ProgressionInputs:
+    """District records of the chunk's districts (school records would need the schools of those districts)."""
+    if p.district_of is not None:
+        keep = np.isin(p.district_of, index)
+        remap = {d: i for i, d in enumerate(index)}
+        return replace(
+            p,
+            history=p.history[..., keep],
+            schools=[s for s, k in zip(p.schools or [], keep, strict=True) if k],
+            district_of=np.array([remap[d] for d in p.district_of[keep]], dtype=np.intp),
+            births=p.births[:, index],
+            housing_pupils=_columns(p.housing_pupils, index),
+            draw_factor=None if p.draw_factor is None else p.draw_factor[..., index],
+        )
+    return replace(
+        p,
+        history=p.history[..., index],
+        births=p.births[:, index],
+        housing_pupils=_columns(p.housing_pupils, index),
+        draw_factor=None if p.draw_factor is None else p.draw_factor[..., index],
+    )
+
+
+def _columns(values: Array | float, index: NDArray[np.intp]) -> Array | float:
+    return values if isinstance(values, float) else values[..., index]
 
 
 def run_chunk(inputs: Inputs, draws: dr.Draws) -> dict[str, Array]:
@@ -175,6 +205,10 @@ def run_ensemble(
     capacity = capacities(inputs)
     groups = chunks(inputs, draws, budget)
     perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)
+    if any(stage.progression is not None for stage in inputs.stages):  # records need births and housing pupils
+        projection, developments = project(inputs.population, len(inputs.years))
+        inputs = with_housing_pupils(with_projected_births(inputs, projection.births), developments)
+        inputs = replayed_errors(inputs, perturbation.past)
     log(f"projecting {draws} draws in {len(groups)} chunk(s)")
     parts = (subset(inputs, index, capacity) for index in groups)  # made one at a time: memory stays bounded
     if client is None:

@@ -172,3 +172,24 @@ def test_housing_developments_add_pupils_to_a_grade_progression_forecast(tmp_pat
     pupils = simulate(path)["enrolment"].sel(stage="primary", area="1")
     # 100 residents aged 8 arrive in 2022: primary pupils on top of the records' forecast (600)
     assert pupils.values == pytest.approx([600, 600, 700, 700])
+
+
+def test_ensembles_replay_past_errors_of_grade_progression(tmp_path):
+    noisy = HISTORY.replace("1,1,2016,100", "1,1,2016,120").replace("1,1,2019,100", "1,1,2019,90")
+    path = _scenario(tmp_path)
+    path.with_name("history.csv").write_text(noisy)
+    result = simulate(path, draws=40, seed=3).sel(stage="primary", area="1")
+    recorded, ahead = result.sel(year=[2020, 2021]), result.sel(year=[2022, 2023])
+    assert (recorded["enrolment_p95"] == recorded["enrolment_p5"]).all()  # the record is certain
+    assert (ahead["enrolment_p95"] > ahead["enrolment_p5"]).all()  # past errors widen the forecast
+    errors = backtest(read_inputs(load(path)), list(range(2015, 2021)), [1])
+    one_ahead = errors[(errors["level"] == "area") & (errors["area"] == "1")]["percent_error"]
+    # every draw's 2022 forecast is the point forecast times one past one-year-ahead error
+    point = float(simulate(path).sel(stage="primary", area="1", year=2022)["enrolment"])
+    low, high = point * (1 + one_ahead.min() / 100), point * (1 + one_ahead.max() / 100)
+    assert (
+        low - 1e-6
+        <= float(ahead["enrolment_p5"].sel(year=2022))
+        <= float(ahead["enrolment_p95"].sel(year=2022))
+        <= high + 1e-6
+    )
