@@ -490,7 +490,7 @@ def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes:
     units = list(dict.fromkeys(table.text("school"))) if by_school else codes
     unit = _index(table.text(unit_column), units)
     district_of = np.zeros(len(units), dtype=np.intp)
-    district_of[unit] = district
+    district_of[unit[::-1]] = district[::-1]  # each school's district is that of its first row
     moved = district != district_of[unit]
     if by_school and moved.any():
         row = int(np.argmax(moved))

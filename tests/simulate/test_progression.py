@@ -193,3 +193,30 @@ def test_ensembles_replay_past_errors_of_grade_progression(tmp_path):
         <= float(ahead["enrolment_p95"].sel(year=2022))
         <= high + 1e-6
     )
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        (
+            HISTORY.replace("1,6,2014,100", "1,7,2014,100"),
+            "history.csv row 42 (district 1): grade 7 is outside 1..6, the grades of stage primary",
+        ),
+        (
+            HISTORY.replace("1,3,2017,100\n", ""),
+            "history.csv: no pupils for district 1, grade 3, year 2017; every district, grade and year from 2014 to "
+            "2021 is needed",
+        ),
+        (
+            "school,district,grade,year,pupils\nA,1,1,2020,5\nA,2,1,2021,5\n",
+            "history.csv row 3 (district 2): school A is in two districts; give it one",
+        ),
+    ],
+)
+def test_bad_records_are_exit_2_with_one_message(tmp_path, monkeypatch, history, message):
+    path = _scenario(tmp_path)
+    path.with_name("history.csv").write_text(history)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {message}\n"
