@@ -66,7 +66,7 @@ WORDS = {
     "demand": ("public places needed", "公办学位需求"),
     "capacity": ("public places available", "公办学位供给"),
     "shortage": ("shortage", "缺口"),
-    "band": ("p5-p95 of the ensemble", "集合预测 5%-95% 区间"),
+    "band": ("p5-p95 range of public places needed", "公办学位需求 5%-95% 区间"),
     "places": ("places", "学位"),
     "year": ("year", "年份"),
     "difference": ("minus", "减"),
