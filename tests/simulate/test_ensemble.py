@@ -129,3 +129,19 @@ def test_run_on_an_existing_scheduler_matches_the_single_process_result(tmp_path
     )
     assert local.exit_code == 0
     assert (tmp_path / "remote" / "results.csv").read_text() == (tmp_path / "local" / "results.csv").read_text()
+
+
+def test_draws_need_the_cohort_component_method(tmp_path):
+    rows = "".join(
+        f"{d},{s},{a},{y},10\n"
+        for d in (1, 2)
+        for s in ("female", "male")
+        for a in range(51)
+        for y in range(2020, 2024)
+    )
+    population = {"method": "given", "base": "given.csv", "max_age": 50}
+    path = write_tiny(tmp_path, {"population": population}, {"given.csv": "district,sex,age,year,population\n" + rows})
+    result = CliRunner().invoke(main, ["run", str(path), "--draws", "5", "-q", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --draws needs population method cohort_component, not given\n"
+    assert not (tmp_path / "out").exists()
