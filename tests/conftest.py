@@ -86,3 +86,16 @@ def write_tiny(folder: Path, changes: dict | None = None, tables: dict[str, str]
 def tiny(tmp_path: Path) -> Path:
     """Path of the tiny scenario file."""
     return write_tiny(tmp_path / "tiny")
+
+
+def write_given(folder: Path, persons_in_year=lambda year: 10) -> Path:
+    """The tiny scenario with population method ``given``: ``persons_in_year(year)`` in every cell of that year."""
+    rows = "".join(
+        f"{d},{s},{a},{y},{persons_in_year(y)}\n"
+        for d in (1, 2)
+        for s in ("female", "male")
+        for a in range(TOP + 1)
+        for y in range(2020, 2024)
+    )
+    population = {"method": "given", "base": "given.csv", "max_age": TOP}
+    return write_tiny(folder, {"population": population}, {"given.csv": "district,sex,age,year,population\n" + rows})

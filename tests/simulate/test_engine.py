@@ -5,7 +5,7 @@ import pytest
 
 from placeplan.simulate import simulate
 
-from ..conftest import SCENARIO, write_tiny
+from ..conftest import SCENARIO, write_given, write_tiny
 
 
 def test_tiny_scenario_by_hand(tiny):
@@ -141,17 +141,7 @@ def test_cohort_ratio_method_through_the_engine(tmp_path):
 
 
 def test_given_method_reads_every_year(tmp_path):
-    rows = "".join(
-        f"{d},{s},{a},{y},{10 * (y - 2019)}\n"
-        for d in (1, 2)
-        for s in ("female", "male")
-        for a in range(51)
-        for y in range(2020, 2024)
-    )
-    population = {"method": "given", "base": "given.csv", "max_age": 50}
-    result = simulate(
-        write_tiny(tmp_path, {"population": population}, {"given.csv": "district,sex,age,year,population\n" + rows})
-    )
+    result = simulate(write_given(tmp_path, lambda year: 10 * (year - 2019)))
     # ages 6..11, both sexes: 12 cells of 10, 20, 30, 40 persons
     sap = result["school_age_population"].sel(stage="primary", area="2")
     assert sap.values == pytest.approx([120, 240, 360, 480])

@@ -17,7 +17,7 @@ from placeplan.simulate.distributed import cluster
 from placeplan.simulate.draws import draw
 from placeplan.simulate.ensemble import run_ensemble
 
-from ..conftest import SCENARIO, write_tiny
+from ..conftest import SCENARIO, write_given, write_tiny
 
 UNCERTAINTY = {"tfr": 0.2, "migration_scale": 0.5, "housing_delivery": 0.3, "housing_delay": 2}
 MIGRATION = "district,sex,age,net_migrants\n1,male,8,60\n2,female,7,-40\n"
@@ -132,15 +132,7 @@ def test_run_on_an_existing_scheduler_matches_the_single_process_result(tmp_path
 
 
 def test_draws_need_the_cohort_component_method(tmp_path):
-    rows = "".join(
-        f"{d},{s},{a},{y},10\n"
-        for d in (1, 2)
-        for s in ("female", "male")
-        for a in range(51)
-        for y in range(2020, 2024)
-    )
-    population = {"method": "given", "base": "given.csv", "max_age": 50}
-    path = write_tiny(tmp_path, {"population": population}, {"given.csv": "district,sex,age,year,population\n" + rows})
+    path = write_given(tmp_path)
     result = CliRunner().invoke(main, ["run", str(path), "--draws", "5", "-q", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr == "Error: --draws needs population method cohort_component, not given\n"
