@@ -1,6 +1,7 @@
-"""School capacity: places by year and totals by planning area (MODEL.md, "Capacity").
+"""School capacity and who sits where (MODEL.md, "Capacity and who sits where").
 
-School arrays are ``[school]``; per-year arrays ``[year, school]``.
+School arrays are ``[school]``; per-year arrays ``[year, school]``; area
+figures broadcast together (``[year, ..., area]``).
 """
 
 import numpy as np
@@ -29,3 +30,36 @@ def area_totals(values: Array, area_of: NDArray[np.intp], n_areas: int) -> Array
     membership = np.zeros((len(area_of), n_areas))
     membership[np.arange(len(area_of)), area_of] = 1.0
     return values @ membership
+
+
+def seat(enrolment: Array, public_choice: Array, private_available: Array) -> tuple[Array, Array]:
+    """Private enrolment and public demand: the private sector absorbs up to its places.
+
+    ``private = min(E - public_choice, private_available)`` and
+    ``public_demand = E - private``: the public sector is the provider of last
+    resort, so pupils the private sector has no places for need public ones.
+    ``public_choice`` is ``E * ((1 - m) * ps_local + m * ps_migrant)``;
+    ``private_available`` is the places of open private schools minus the
+    places bought from them.
+
+    >>> seat(np.array([1000.0]), np.array([600.0]), np.array([300.0]))
+    (array([300.]), array([700.]))
+    """
+    private = np.minimum(enrolment - public_choice, private_available)
+    return private, enrolment - private
+
+
+def inclusive_private(inclusive_places: Array, private_places: Array, bought: Array) -> Array:
+    """Inclusive private places left once ``bought`` places are taken from all private places pro rata.
+
+    A bought place is public; it is no longer counted among the private
+    inclusive places, so it is counted once.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kept = np.where(private_places > 0, 1.0 - bought / private_places, 0.0)
+    return inclusive_places * kept
+
+
+def seated_in_bought(public_demand: Array, bought: Array) -> Array:
+    """Public pupils who sit in bought places: they are filled first, having been paid for."""
+    return np.minimum(public_demand, bought)

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
 
-from .population import Projection
+from .population import Flows, Projection, move
 
 Array = NDArray[np.float64]
 
@@ -98,13 +98,16 @@ def project_draws(
     observed: Array,
     scale: Array,
     extra: Array | None = None,
+    flows: Flows | None = None,
 ) -> Projection:
     """Project ``base`` ``[district, sex, age]`` for every draw: population ``[year, draw, district, sex, age]``.
 
     Year-indexed inputs are ``[year, ...]`` as in ``cohort_component``
     (migration counted in ``year``, rates by year, the rest applied from
     ``year`` to ``year + 1``); ``tfr`` and ``scale`` are ``[draw]`` multipliers;
-    ``extra`` ``[year, draw, district, sex, age]`` adds migrants per draw.
+    ``extra`` ``[year, draw, district, sex, age]`` adds migrants per draw; ``flows``
+    (``persons[year, pair, sex, age]``) move people between districts after the
+    rest, the same in every draw, conserving the total (:func:`placeplan.models.population.move`).
     """
     years, draws = counts.shape[0], len(tfr)
     population = np.empty((years, base.shape[0], draws, *base.shape[1:]))  # district-major for the kernel
@@ -133,5 +136,9 @@ def project_draws(
             scale,
             totals[t],
         )
+        if flows is not None:
+            before = population[t + 1].sum(axis=(-2, -1))
+            totals[t, ..., 3] += move(population[t + 1], flows.origin, flows.destination, flows.persons[t + 1][:, None])
+            totals[t, ..., 2] += population[t + 1].sum(axis=(-2, -1)) - before
     born, died, moved, clipped = np.moveaxis(np.swapaxes(totals, 1, 2), -1, 0)
     return Projection(np.swapaxes(population, 1, 2), born, died, moved, clipped)

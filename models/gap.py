@@ -28,11 +28,19 @@ def classes_needed(public_demand: Array, class_size: Array) -> Array:
     return np.ceil(public_demand / class_size - 1e-9) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def teachers_needed(public_demand: Array, pupil_teacher_ratio: Array) -> Array:
-    """``public_demand / pupil_teacher_ratio``."""
-    return public_demand / pupil_teacher_ratio
+def teachers_needed(
+    pupils: Array, pupil_teacher_ratio: Array, class_size: Array | None = None, teachers_per_class: Array | None = None
+) -> Array:
+    """``max(pupils / pupil_teacher_ratio, classes_in_use * teachers_per_class)``.
 
+    ``classes_in_use = ceil(pupils / class_size)``; without
+    ``teachers_per_class`` (the class-based standard for small rural schools)
+    only the pupil-teacher ratio counts.
 
-def shortage_cost(gap: Array, cost_per_place: Array) -> Array:
-    """Cost of closing the shortage, ``max(gap, 0) * cost_per_place``."""
-    return np.maximum(gap, 0.0) * cost_per_place
+    >>> teachers_needed(np.array([100.0]), np.array([20.0]), np.array([30.0]), np.array([2.0]))
+    array([8.])
+    """
+    by_pupils = pupils / pupil_teacher_ratio
+    if teachers_per_class is None or class_size is None:
+        return by_pupils
+    return np.maximum(by_pupils, classes_needed(pupils, class_size) * teachers_per_class)

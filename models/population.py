@@ -37,7 +37,8 @@ class Projection:
     net_migration: Array
     """Net migrants added, after clipping ``[year, ...]``."""
     clipped: Array
-    """Persons added back where migration would have made a cell negative ``[year, ...]``."""
+    """Persons of migration that could not happen ``[year, ...]``: added back where net migration would
+    have made a cell negative, or not moved where a flow asked an origin for more than it had."""
 
 
 def survive(population: Array, survival: Array) -> Array:
@@ -100,6 +101,42 @@ def add_migration(population: Array, migrants: Array) -> tuple[Array, Array]:
     return summed + clipped, clipped.sum(axis=(-2, -1))
 
 
+@dataclass(frozen=True)
+class Flows:
+    """Moves between districts: ``persons[year, ..., pair, sex, age]`` from ``origin[pair]`` to ``destination[pair]``."""
+
+    origin: NDArray[np.intp]
+    destination: NDArray[np.intp]
+    persons: Array
+
+
+def move(population: Array, origin: NDArray[np.intp], destination: NDArray[np.intp], persons: Array) -> Array:
+    """Move persons between districts; an origin gives at most what it has, so the total is conserved.
+
+    ``population`` is ``[district, ..., sex, age]`` and ``persons``
+    ``[pair, ..., sex, age]``. Where the flows out of a cell ask for more than
+    it holds, each is cut in the same proportion and the destinations receive
+    only what left. Returns the persons not moved per origin district
+    ``[district, ...]``.
+
+    >>> people = np.array([[[[10.0]]], [[[0.0]]]])  # two districts, one sex, one age
+    >>> move(people, np.array([0]), np.array([1]), np.array([[[[15.0]]]]))
+    array([[5.],
+           [0.]])
+    >>> people[:, 0, 0, 0]
+    array([ 0., 10.])
+    """
+    asked = np.zeros(np.broadcast_shapes(population.shape, (population.shape[0], *persons.shape[1:])))
+    np.add.at(asked, origin, persons)
+    given = np.ones(asked.shape)
+    np.divide(np.broadcast_to(population, asked.shape), asked, out=given, where=asked > population)
+    moved = persons * given[origin]
+    np.subtract.at(population, origin, moved)
+    np.add.at(population, destination, moved)
+    np.maximum(population, 0.0, out=population)  # rounding: what is left of an emptied cell is 0, not -1e-13
+    return (asked * (1.0 - given)).sum(axis=(-2, -1))
+
+
 def cohort_component(
     base: Array,
     survival: Array,
@@ -109,6 +146,7 @@ def cohort_component(
     migration: Array,
     observed_births: Array | None = None,
     migration_rate: Array | None = None,
+    flows: Flows | None = None,
 ) -> Projection:
     """Project ``base`` forward with the cohort-component method (MODEL.md).
 
@@ -123,6 +161,8 @@ def cohort_component(
     observed_births : ``[year, ...]`` births that replace the fertility model where not NaN.
     migration_rate : ``[year, ..., sex, age]`` net migrants per person of the aged population
         (after steps 1-3) counted in ``year``, added to ``migration``.
+    flows : moves between districts counted in ``year`` (``persons[year, ..., pair, sex, age]``, the
+        district axis being the one before sex), made after the other migration (:func:`move`).
 
     The number of years is ``migration.shape[0]``; the other year-indexed
     inputs need at least that many minus one.
@@ -142,7 +182,11 @@ def cohort_component(
         died[t] = now.sum(axis=(-2, -1)) + born[t] - nxt.sum(axis=(-2, -1))
         migrants = migration[t + 1] if migration_rate is None else migration[t + 1] + migration_rate[t + 1] * nxt
         population[t + 1], clipped[t] = add_migration(nxt, migrants)
-        moved[t] = migrants.sum(axis=(-2, -1)) + clipped[t]
+        if flows is not None:
+            district_first = np.moveaxis(population[t + 1], -3, 0)
+            unmoved = move(district_first, flows.origin, flows.destination, np.moveaxis(flows.persons[t + 1], -3, 0))
+            clipped[t] += np.moveaxis(unmoved, 0, -1)
+        moved[t] = population[t + 1].sum(axis=(-2, -1)) - nxt.sum(axis=(-2, -1))
     return Projection(population, born, died, moved, clipped)
 
 

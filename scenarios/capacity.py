@@ -1,71 +1,79 @@
-"""Schools and capacity actions as capacity lines: one line per school, expansion, new school or purchase.
+"""Schools and capacity actions as capacity lines: one line per school, new school, expansion or purchase.
 
 A line has a district, a stage, open years ``[opens, closes)``, classes or
 places, and the year from which it counts as public. Expansions follow their
 school's sector and closing year, so a converted school brings its expansions.
+Actions are checked here: each must fall within the run, name a school of its
+stage that is open then, and stay within the school's ``max_classes``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .errors import ScenarioError
 from .load import Loaded
+from .schema import Action
 from .tables import Table
 
 Array = NDArray[np.float64]
 NEVER = 10_000.0
 """A closing year that never comes, and the public-from year of a private school never converted."""
+KINDS = ("school", "build", "expand", "buy")
 
 
 @dataclass
 class Lines:
-    """Capacity lines as parallel arrays."""
+    """Capacity lines as parallel arrays (a school's row index is its line index)."""
 
     id: list[str]
     name: list[str]
     district: list[str]
     stage: list[str]
+    kind: list[str]
+    """``school`` (from the table), ``build``, ``expand`` or ``buy``."""
     opens: Array
     closes: Array
     classes: Array
     places: Array
     """NaN where places follow from classes x standard class size."""
     public_from: Array
+    """Year from which the line is public (``-NEVER`` public, ``NEVER`` private and never converted)."""
     inclusive: NDArray[np.bool_]
     teachers: Array
+    """Public teachers of a school (NaN unknown); 0 for new schools (staff still to hire) and other lines."""
+    pupils: Array
+    """Pupils in the base year (NaN unknown)."""
+    max_classes: Array
+    boarding_places: Array
+    lon: Array
+    lat: Array
     parent: NDArray[np.intp]
     """Line whose sector and closing year this line follows (itself for a school)."""
+    into: NDArray[np.intp]
+    """Line that takes a closing school's pupils (``-1``: the nearest, or all, of its area)."""
+    converted: dict[int, str] = field(default_factory=dict)
+    """Line of each converted school and the action's name."""
 
-    def add(
-        self,
-        id: str,
-        name: str,
-        district: str,
-        stage: str,
-        opens: float,
-        closes: float,
-        classes: float,
-        places: float,
-        public_from: float,
-        parent: int | None = None,
-    ) -> None:
-        """Append one line."""
+    def add(self, **values: object) -> int:
+        """Append one line (missing numbers are NaN); returns its index."""
         index = len(self.id)
-        for column, value in (("id", id), ("name", name), ("district", district), ("stage", stage)):
-            getattr(self, column).append(value)
-        for column, number in (
-            ("opens", opens),
-            ("closes", closes),
-            ("classes", classes),
-            ("places", places),
-            ("public_from", public_from),
-            ("teachers", np.nan),
-        ):
-            setattr(self, column, np.append(getattr(self, column), number))
-        self.inclusive = np.append(self.inclusive, False)
-        self.parent = np.append(self.parent, index if parent is None else parent)
+        defaults: dict[str, object] = {"public_from": -NEVER, "closes": NEVER, "teachers": 0.0, "parent": index}
+        for column in fields(self):
+            if column.name == "converted":
+                continue
+            value = values.get(column.name, defaults.get(column.name, -1 if column.name == "into" else np.nan))
+            current = getattr(self, column.name)
+            if isinstance(current, list):
+                current.append(value)
+            else:
+                setattr(self, column.name, np.append(current, value))
+        return index
+
+    def closing(self) -> Array:
+        """Each line's closing year, its school's when earlier."""
+        return np.minimum(self.closes, self.closes[self.parent])
 
 
 def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
@@ -84,6 +92,15 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
     if late.any():
         row = int(np.argmax(late))
         raise ScenarioError(f"{table.where(row)}: opens {opens[row]:g} is not before closes {closes[row]:g}")
+    classes = table.numbers("classes", "whole")
+    max_classes = table.numbers("max_classes", "whole", default=np.nan)
+    small = max_classes < classes
+    if small.any():
+        row = int(np.argmax(small))
+        raise ScenarioError(
+            f"{table.where(row)}: max_classes {max_classes[row]:g} is below classes {classes[row]:g}; "
+            "max_classes is the most the school can be expanded to"
+        )
     inclusive = np.char.lower(table.text("inclusive")) if "inclusive" in table.frame else np.full(len(sector), "")
     flags = ~np.isin(inclusive, ["", "0", "no", "false", "否"])
     n = len(sector)
@@ -92,58 +109,150 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
         name=list(table.text("name")),
         district=list(table.codes("district", codes)),
         stage=list(table.codes("stage", stages, what="stage of the scenario")),
+        kind=["school"] * n,
         opens=opens,
         closes=closes,
-        classes=table.numbers("classes", "whole"),
+        classes=classes,
         places=table.numbers("places", "count", default=np.nan),
         public_from=np.where(sector == "public", -NEVER, NEVER),
         inclusive=flags | (sector == "public"),
         teachers=table.numbers("teachers", "count", default=np.nan),
+        pupils=table.numbers("pupils", "count", default=np.nan),
+        max_classes=max_classes,
+        boarding_places=table.numbers("boarding_places", "count", default=np.nan),
+        lon=table.numbers("lon", "longitude", default=np.nan),
+        lat=table.numbers("lat", "latitude", default=np.nan),
         parent=np.arange(n),
+        into=np.full(n, -1, dtype=np.intp),
     )
 
 
 def apply_actions(loaded: Loaded, lines: Lines, codes: list[str], stages: list[str]) -> Lines:
-    """Apply the scenario's actions in year order (build, expand, close, convert, buy)."""
-    actions = sorted(loaded.scenario.actions.items(), key=lambda item: (item[1].year or 0, item[0]))
+    """Apply the scenario's actions in year order (build, expand, close, convert, buy), checking each."""
+    scenario = loaded.scenario
+    actions = sorted(scenario.actions.items(), key=lambda item: (item[1].year or 0, item[0]))
     for name, action in actions:
         where = loaded.where("actions", name)
-        if action.district is not None and action.district not in codes:
-            raise ScenarioError(f"{where}.district: {action.district!r} is not a district code of the scenario")
-        if action.stage is not None and action.stage not in stages:
-            raise ScenarioError(f"{where}.stage: {action.stage!r} is not a stage; stages: {', '.join(stages)}")
-        if action.school is not None and action.school not in lines.id[: len(lines.id)]:
-            raise ScenarioError(f"{where}.school: {action.school!r} is not a school id in the schools table")
+        _check_keys(where, action, codes, stages, scenario.base_year, scenario.end_year)
         year = float(action.year)  # type: ignore[arg-type]
-        classes = np.nan if action.classes is None else action.classes
-        places = np.nan if action.places is None else action.places
         if action.action == "build":
-            lines.add(name, action.name or name, action.district, action.stage, year, NEVER, classes, places, -NEVER)  # type: ignore[arg-type]
-            continue
-        if action.action == "buy":
-            lines.add(name, name, action.district, action.stage, year, action.until + 1.0, 0.0, places, -NEVER)  # type: ignore[arg-type, operator]
-            continue
-        school = lines.id.index(action.school)  # type: ignore[arg-type]
-        if action.action == "expand":
             lines.add(
-                name,
-                lines.name[school],
-                lines.district[school],
-                lines.stage[school],
-                year,
-                NEVER,
-                0.0 if np.isnan(classes) else classes,
-                places,
-                NEVER,
-                parent=school,
+                id=name,
+                name=action.name or name,
+                district=action.district,
+                stage=action.stage,
+                kind="build",
+                opens=year,
+                classes=np.nan if action.classes is None else action.classes,
+                places=np.nan if action.places is None else action.places,
+                inclusive=True,
+                lon=np.nan if action.lon is None else action.lon,
+                lat=np.nan if action.lat is None else action.lat,
+                boarding_places=np.nan if action.boarding_places is None else action.boarding_places,
             )
-        elif action.action == "close":
-            lines.closes[school] = min(lines.closes[school], year)
-        elif action.action == "convert":
-            if lines.public_from[school] < year:
-                raise ScenarioError(f"{where}.school: {action.school!r} is already public in {action.year}")
-            lines.public_from[school] = year
+        elif action.action == "buy":
+            lines.add(
+                id=name,
+                name=name,
+                district=action.district,
+                stage=action.stage,
+                kind="buy",
+                opens=year,
+                closes=action.until + 1.0,  # type: ignore[operator]
+                classes=0.0,
+                places=action.places,
+                inclusive=True,
+            )
+        else:
+            _school_action(where, name, action, lines, year)
     return lines
+
+
+def _check_keys(where: str, action: Action, codes: list[str], stages: list[str], first: int, last: int) -> None:
+    if action.district is not None and action.district not in codes:
+        raise ScenarioError(f"{where}.district: {action.district!r} is not a district code of the scenario")
+    if action.stage is not None and action.stage not in stages:
+        raise ScenarioError(f"{where}.stage: {action.stage!r} is not a stage; stages: {', '.join(stages)}")
+    for key in ("year", "until"):
+        value = getattr(action, key)
+        if value is not None and not first <= value <= last:
+            raise ScenarioError(
+                f"{where}.{key}: {value} is outside the run; actions take effect from base_year {first} "
+                f"to end_year {last}"
+            )
+
+
+def _school(where: str, key: str, school: str | None, lines: Lines) -> int:
+    """The line of a school named by an action (a table ``id`` or a build action's name)."""
+    for line, (id_, kind) in enumerate(zip(lines.id, lines.kind, strict=True)):
+        if id_ == school and kind in ("school", "build"):
+            return line
+    raise ScenarioError(f"{where}.{key}: {school!r} is not a school id in the schools table nor a built school")
+
+
+def _school_action(where: str, name: str, action: Action, lines: Lines, year: float) -> None:
+    """expand, close or convert a school, after checking it is of the stage and open in that year."""
+    school = _school(where, "school", action.school, lines)
+    label = f"school {action.school!r}"
+    if action.stage is not None and action.stage != lines.stage[school]:
+        raise ScenarioError(f"{where}.stage: {label} is a {lines.stage[school]} school, not {action.stage}")
+    opens, closes = lines.opens[school], lines.closes[school]
+    if year >= closes:
+        raise ScenarioError(f"{where}.year: {label} is already closed in {action.year} (it closes in {closes:g})")
+    if year < opens or (action.action == "close" and year == opens):
+        raise ScenarioError(f"{where}.year: {label} is not open yet in {action.year} (it opens in {opens:g})")
+    if action.action == "expand":
+        _expand(where, name, action, lines, school, year)
+    elif action.action == "close":
+        lines.closes[school] = year
+        if action.into is not None:
+            lines.into[school] = _receiver(where, action, lines, school, year)
+    else:
+        if lines.public_from[school] <= year:
+            raise ScenarioError(f"{where}.school: {label} is already public in {action.year}")
+        lines.public_from[school] = year
+        lines.converted[school] = name
+
+
+def _expand(where: str, name: str, action: Action, lines: Lines, school: int, year: float) -> None:
+    classes = 0.0 if action.classes is None else action.classes
+    grown = classes + sum(
+        lines.classes[i] for i in range(len(lines.id)) if lines.parent[i] == school and lines.kind[i] == "expand"
+    )
+    most = lines.max_classes[school]
+    if lines.classes[school] + grown > most:
+        raise ScenarioError(
+            f"{where}.classes: expanding school {action.school!r} to {lines.classes[school] + grown:g} classes; "
+            f"its max_classes is {most:g}"
+        )
+    lines.add(
+        id=name,
+        name=lines.name[school],
+        district=lines.district[school],
+        stage=lines.stage[school],
+        kind="expand",
+        opens=year,
+        classes=classes,
+        places=np.nan if action.places is None else action.places,
+        public_from=NEVER,
+        inclusive=False,
+        parent=school,
+    )
+
+
+def _receiver(where: str, action: Action, lines: Lines, school: int, year: float) -> int:
+    """The line named by ``into``: a school of the same stage and district, open from ``year``."""
+    target = _school(where, "into", action.into, lines)
+    if target == school:
+        raise ScenarioError(f"{where}.into: a school cannot take its own pupils")
+    if lines.stage[target] != lines.stage[school] or lines.district[target] != lines.district[school]:
+        raise ScenarioError(
+            f"{where}.into: {action.into!r} is a {lines.stage[target]} school in district {lines.district[target]}; "
+            f"pupils of {action.school!r} need a {lines.stage[school]} school in district {lines.district[school]}"
+        )
+    if not lines.opens[target] <= year < lines.closes[target]:
+        raise ScenarioError(f"{where}.into: {action.into!r} is not open in {action.year}")
+    return target
 
 
 def read_capacity(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:

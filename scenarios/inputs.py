@@ -10,23 +10,68 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..models.population import Flows
 from .capacity import Lines, read_capacity
 from .errors import ScenarioError
 from .load import Loaded, shown
 from .params import Param
-from .schema import Population, Scenario, Stage
+from .schema import BySex, Population, Scenario, Stage
 from .tables import Table
 
 Array = NDArray[np.float64]
 SEX_CODES = {"female": 0, "male": 1, "f": 0, "m": 1, "女": 0, "男": 1}
 DEFAULT_STAGES: dict[str, dict[str, Any]] = {
-    "preschool": {"ages": (3, 5), "class_size": 30.0, "pupil_teacher_ratio": 15.0},
-    "primary": {"ages": (6, 11), "class_size": 45.0, "pupil_teacher_ratio": 19.0, "gross_enrolment": 1.0},
-    "junior": {"ages": (12, 14), "class_size": 50.0, "pupil_teacher_ratio": 13.5, "gross_enrolment": 1.0},
-    "senior_general": {"ages": (15, 17), "class_size": 50.0, "pupil_teacher_ratio": 12.5},
-    "senior_vocational": {"ages": (15, 17), "class_size": 50.0, "pupil_teacher_ratio": 20.0},
+    "preschool": {"ages": (3, 5), "class_size": 30.0, "pupil_teacher_ratio": 15.0, "max_class_size": 30.0},
+    "primary": {
+        "ages": (6, 11),
+        "class_size": 45.0,
+        "pupil_teacher_ratio": 19.0,
+        "gross_enrolment": 1.0,
+        "max_class_size": 45.0,
+    },
+    "junior": {
+        "ages": (12, 14),
+        "class_size": 50.0,
+        "pupil_teacher_ratio": 13.5,
+        "gross_enrolment": 1.0,
+        "max_class_size": 50.0,
+    },
+    "senior_general": {"ages": (15, 17), "class_size": 50.0, "pupil_teacher_ratio": 12.5, "max_class_size": 50.0},
+    "senior_vocational": {"ages": (15, 17), "class_size": 50.0, "pupil_teacher_ratio": 20.0, "max_class_size": 50.0},
 }
-"""The Chinese stages and their national standards, used where a stage leaves a key out."""
+"""The Chinese stages and their national standards, used where a stage leaves a key out.
+
+``max_class_size`` is the oversized-class (大班额) limit: the primary and
+secondary standards, and for kindergartens 30, the middle of the 25 / 30 / 35
+of the youngest, middle and oldest groups."""
+RATES = (
+    "gross_enrolment",
+    "migrant_share",
+    "public_share_local",
+    "public_share_migrant",
+    "inclusive_share",
+    "class_size",
+    "pupil_teacher_ratio",
+    "teachers_per_class",
+    "max_class_size",
+    "cost_per_place",
+    "cost_per_class",
+    "conversion_cost_per_place",
+    "price_per_bought_place",
+    "salary",
+)
+"""A stage's parameters ``[year, district]``."""
+STANDARDS = (
+    "class_size",
+    "pupil_teacher_ratio",
+    "teachers_per_class",
+    "cost_per_place",
+    "cost_per_class",
+    "conversion_cost_per_place",
+    "price_per_bought_place",
+    "salary",
+)
+"""Standards a stage planned by groups of districts takes one value of per area."""
 
 
 @dataclass
@@ -53,7 +98,13 @@ class StageInputs:
     inclusive_share: Array | None
     class_size: Array
     pupil_teacher_ratio: Array
+    teachers_per_class: Array | None
+    max_class_size: Array
     cost_per_place: Array
+    cost_per_class: Array
+    conversion_cost_per_place: Array
+    price_per_bought_place: Array
+    salary: Array
     area_of: list[str]
     """Planning-area code of each district."""
     area_names: dict[str, str]
@@ -62,6 +113,8 @@ class StageInputs:
     """Capacity figures ``[year, district]`` when already computed (ensemble chunks)."""
     progression: "ProgressionInputs | None" = None
     """Records for enrolment by grade progression, when the stage uses it."""
+    targets: dict[str, Array] = field(default_factory=dict)
+    """The stage's targets ``[year]`` by name (``ger``, ``public_share``, ..., ``max_school_size``)."""
 
 
 @dataclass
@@ -105,14 +158,15 @@ class PopulationInputs:
     """``[year, district, 35]``."""
     sex_ratio_at_birth: Array | None = None
     infant_survival: Array | None = None
+    """``[year, district, sex]``."""
     births: Array | None = None
     """``[year, district]``, NaN where not given."""
     total: Array | None = None
     migration: Array | None = None
     """Net migrants ``[year, district, sex, age]`` (counts) or rates."""
     migration_is_rate: bool = False
-    flows: Array | None = None
-    """Moves between districts as net migrants ``[year, district, sex, age]`` (they sum to zero over districts)."""
+    flows: Flows | None = None
+    """Moves between districts, origin to destination (they conserve the total)."""
     developments: dict[str, Array] = field(default_factory=dict)
     """Net migrants of each housing development ``[year, district, sex, age]``."""
     dwellings: dict[str, float] = field(default_factory=dict)
@@ -141,6 +195,15 @@ def _param(loaded: Loaded, value: Param, keys: tuple[str, ...], years: NDArray[n
     if unknown:
         raise ScenarioError(f"{loaded.where(*keys)}.by_district: {unknown[0]!r} is not a district code of the scenario")
     return value.values(years, codes)
+
+
+def _by_sex(
+    loaded: Loaded, value: Param | BySex, keys: tuple[str, ...], years: NDArray[np.int64], codes: list[str]
+) -> Array:
+    """A parameter that may be given by sex, as ``[year, district, sex]``."""
+    if isinstance(value, BySex):
+        return np.stack([_param(loaded, value.female, keys, years, codes), _param(loaded, value.male, keys, years, codes)], -1)
+    return np.repeat(_param(loaded, value, keys, years, codes)[..., None], 2, axis=-1)
 
 
 def read_districts(loaded: Loaded) -> Districts:
@@ -214,9 +277,19 @@ def _year_rows(table: Table, years: NDArray[np.int64]) -> tuple[NDArray[np.intp]
 
 
 def _by_district_sex_age(
-    loaded: Loaded, key: str, spec: str, columns: tuple[str, ...], years: NDArray[np.int64], codes: list[str], top: int
+    loaded: Loaded,
+    key: str,
+    spec: str,
+    columns: tuple[str, ...],
+    years: NDArray[np.int64],
+    codes: list[str],
+    top: int,
+    complete: bool = False,
 ) -> tuple[Table, Array, list[str]]:
-    """Read a ``district, sex, age[, year], value`` table into ``[(year,) district, sex, age]``."""
+    """Read a ``district, sex, age[, year], value`` table into ``[(year,) district, sex, age]``.
+
+    ``complete``: every district, sex and age must have a row (a one-year table).
+    """
     table = Table.read(spec, key)
     value_column = next((c for c in columns if c in table.frame), columns[0])
     table.require("district", "sex", "age", value_column)
@@ -237,6 +310,8 @@ def _by_district_sex_age(
     if not timed:
         out = np.zeros(shape)
         out[district, sex, age] = values
+        if complete:
+            _every_cell(spec, codes, names, top, district, sex, age)
         return table, out, names
     year, inside = _year_rows(table, years)
     out = np.zeros((len(years), *shape))
@@ -244,11 +319,36 @@ def _by_district_sex_age(
     return table, out, names
 
 
+def _every_cell(
+    spec: str,
+    codes: list[str],
+    sexes: list[str],
+    top: int,
+    district: NDArray[np.intp],
+    sex: NDArray[np.intp],
+    age: NDArray[np.intp],
+) -> None:
+    """Fail on the first district, sex and age without a row (its people would silently be missing)."""
+    without = sorted(set(codes) - {codes[d] for d in district})
+    if without:
+        raise ScenarioError(f"{shown(spec)}: no population for district {', '.join(without)}")
+    seen = np.zeros((len(codes), len(sexes), top + 1), dtype=bool)
+    seen[district, sex, age] = True
+    if not seen.all():
+        d, s, a = np.argwhere(~seen)[0]
+        raise ScenarioError(
+            f"{shown(spec)}: no row for district {codes[d]}, sex {sexes[s]}, age {a}; every district, sex and "
+            f"age 0..{top} is needed (write 0 where there is nobody)"
+        )
+
+
 def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> PopulationInputs:
     """Population inputs of the scenario's method, checked and as arrays."""
     spec: Population = loaded.scenario.population
     top = spec.max_age
-    table, base, sexes = _by_district_sex_age(loaded, "population.base", spec.base, ("population",), years, codes, top)
+    table, base, sexes = _by_district_sex_age(
+        loaded, "population.base", spec.base, ("population",), years, codes, top, complete=spec.method != "given"
+    )
     without = sorted(set(codes) - set(table.text("district")))
     if without:
         raise ScenarioError(f"{shown(spec.base)}: no population for district {', '.join(without)}")
@@ -281,7 +381,7 @@ def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) 
     inputs.sex_ratio_at_birth = _param(
         loaded, spec.sex_ratio_at_birth, ("population", "sex_ratio_at_birth"), years, codes
     )
-    inputs.infant_survival = _param(loaded, spec.infant_survival, ("population", "infant_survival"), years, codes)
+    inputs.infant_survival = _by_sex(loaded, spec.infant_survival, ("population", "infant_survival"), years, codes)
     if spec.migration is not None:
         m = spec.migration
         value = "rate" if m.kind == "rate" else "net_migrants"
@@ -298,21 +398,27 @@ def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) 
     return inputs
 
 
-def _flows(path: str, years: NDArray[np.int64], codes: list[str], top: int) -> Array:
-    """Moves between districts as net migrants ``[year, district, sex, age]``: minus at origin, plus at destination."""
+def _flows(path: str, years: NDArray[np.int64], codes: list[str], top: int) -> Flows:
+    """Moves between districts as origin-destination pairs with persons ``[year, pair, sex, age]``."""
     table = Table.read(path, "population.flows", label="origin")
     table.require("origin", "destination", "sex", "age", "persons")
     timed = "year" in table.frame
     table.unique("origin", "destination", "sex", "age", *(["year"] if timed else []))
     origin = _index(table.codes("origin", codes), codes)
     destination = _index(table.codes("destination", codes), codes)
+    itself = origin == destination
+    if itself.any():
+        row = int(np.argmax(itself))
+        raise ScenarioError(f"{table.where(row)}: origin and destination are both {codes[origin[row]]}")
     sex, age, persons = _sexes(table, SEX_CODES), _ages(table, top), table.numbers("persons", "count")
     rows = len(persons)
     year, inside = _year_rows(table, years) if timed else (np.zeros(rows, np.intp), np.ones(rows, dtype=bool))
-    out = np.zeros((len(years) if timed else 1, len(codes), 2, top + 1))
-    for district, sign in ((destination, 1.0), (origin, -1.0)):
-        np.add.at(out, (year[inside], district[inside], sex[inside], age[inside]), sign * persons[inside])
-    return np.broadcast_to(out, (len(years), *out.shape[1:])).copy()
+    pairs = list(dict.fromkeys(zip(origin.tolist(), destination.tolist(), strict=True)))
+    pair = np.array([pairs.index(p) for p in zip(origin.tolist(), destination.tolist(), strict=True)], dtype=np.intp)
+    out = np.zeros((len(years) if timed else 1, len(pairs), 2, top + 1))
+    np.add.at(out, (year[inside], pair[inside], sex[inside], age[inside]), persons[inside])
+    ends = np.array(pairs, dtype=np.intp).reshape(-1, 2)
+    return Flows(ends[:, 0], ends[:, 1], np.broadcast_to(out, (len(years), *out.shape[1:])).copy())
 
 
 def _district_year(
@@ -450,7 +556,7 @@ def read_stage(
     shared = stage.public_share
     area_of, area_names, area_names_en = _areas(loaded, name, stage.area, districts)
     if stage.area != "district":
-        for key in ("class_size", "pupil_teacher_ratio", "cost_per_place"):
+        for key in STANDARDS:
             given = getattr(stage, key)
             if given is not None and given.by_district:
                 raise ScenarioError(
@@ -468,12 +574,37 @@ def read_stage(
         inclusive_share=None if stage.inclusive_share is None else value("inclusive_share"),
         class_size=value("class_size"),
         pupil_teacher_ratio=value("pupil_teacher_ratio"),
+        teachers_per_class=None if stage.teachers_per_class is None else value("teachers_per_class"),
+        max_class_size=value("max_class_size", 50.0),
         cost_per_place=value("cost_per_place"),
+        cost_per_class=value("cost_per_class"),
+        conversion_cost_per_place=value("conversion_cost_per_place"),
+        price_per_bought_place=value("price_per_bought_place"),
+        salary=value("salary"),
         area_of=area_of,
         area_names=area_names,
         area_names_en=area_names_en,
         progression=None if stage.progression is None else _progression(loaded, name, stage, int(ages[0]), codes),
+        targets=_targets(loaded, name, years),
     )
+
+
+def _targets(loaded: Loaded, stage: str, years: NDArray[np.int64]) -> dict[str, Array]:
+    """The stage's targets ``[year]``; one value for the whole scenario, so no ``by_district``."""
+    spec = loaded.scenario.targets.get(stage)
+    if spec is None:
+        return {}
+    out = {}
+    for key in type(spec).model_fields:
+        value = getattr(spec, key)
+        if value is None:
+            continue
+        if value.by_district:
+            raise ScenarioError(
+                f"{loaded.where('targets', stage, key)}: by_district is not allowed; a target is one path for the plan"
+            )
+        out[key] = value.at(years)
+    return out
 
 
 def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes: list[str]) -> ProgressionInputs:
@@ -566,6 +697,13 @@ def _areas(
         raise ScenarioError(
             f"{shown(loaded.scenario.districts)}: district {frame.index[area_of.index('')]} has a blank {column}"
         )
+    for area in dict.fromkeys(area_of):
+        members = [code for code, a in zip(districts.codes, area_of, strict=True) if a == area]
+        if area in districts.codes and members != [area]:
+            raise ScenarioError(
+                f"{shown(loaded.scenario.districts)}: {column} {area} groups districts {', '.join(members)} but is "
+                f"also the code of district {area}; a planning area may share a code only with its one district"
+            )
 
     def names(suffix: str, fallback: dict[str, str] | None = None) -> dict[str, str]:
         key = f"{column}_{suffix}"

@@ -52,6 +52,7 @@ KINDS = {
     "share": ("a share in [0, 1]", lambda v: 0.0 <= v <= 1.0),
     "rate": ("a finite number >= 0", lambda v: v >= 0.0),
     "positive": ("a finite number > 0", lambda v: v > 0.0),
+    "sex_ratio": ("boys per girl at birth, 0.9..1.3", lambda v: 0.9 <= v <= 1.3),
 }
 
 
@@ -78,8 +79,11 @@ def _series(value: Any, kind: str, where: str = "") -> Series:
     return tuple(sorted(series))
 
 
-def parse(value: Any, kind: str) -> Param:
-    """Parse a scenario value into a :class:`Param`, checking every number is ``kind``."""
+def parse(value: Any, kind: str, where: str = "") -> Param:
+    """Parse a scenario value into a :class:`Param`, checking every number is ``kind``.
+
+    ``where`` prefixes messages (e.g. ``"female: "``).
+    """
     if isinstance(value, Param):
         return value
     if isinstance(value, dict) and ("default" in value or "by_district" in value):
@@ -92,10 +96,10 @@ def parse(value: Any, kind: str) -> Param:
         if not isinstance(by_district, dict):
             raise ValueError("by_district must map district codes to values")
         return Param(
-            _series(value["default"], kind, "default: "),
-            {str(code): _series(v, kind, f"district {code}: ") for code, v in by_district.items()},
+            _series(value["default"], kind, f"{where}default: "),
+            {str(code): _series(v, kind, f"{where}district {code}: ") for code, v in by_district.items()},
         )
-    return Param(_series(value, kind))
+    return Param(_series(value, kind, where))
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -105,6 +109,8 @@ def json_schema(kind: str) -> dict[str, Any]:
         number["maximum"] = 1
     if kind == "positive":
         number = {"type": "number", "exclusiveMinimum": 0}
+    if kind == "sex_ratio":
+        number = {"type": "number", "minimum": 0.9, "maximum": 1.3}
     series = {"anyOf": [number, {"type": "object", "patternProperties": {"^[0-9]{4}$": number}}]}
     return {
         "anyOf": [

@@ -22,6 +22,7 @@ def _param(kind: str) -> object:
 Share = _param("share")
 Rate = _param("rate")
 Positive = _param("positive")
+SexRatio = _param("sex_ratio")
 Table = Annotated[str, Field(description="path of a CSV (UTF-8 or GB18030) or .xlsx table, relative to this file")]
 
 
@@ -61,6 +62,45 @@ class Migration(Strict):
     """Multiplies the table (time-varying and per district), e.g. 0.5 for half the migration."""
 
 
+class BySex(Strict):
+    """A share given for each sex."""
+
+    female: Param
+    """For girls."""
+    male: Param
+    """For boys."""
+
+
+def _share_by_sex(value: Any) -> Param | BySex:
+    """A share, or ``{female: share, male: share}`` (each may be time-varying)."""
+    if not (isinstance(value, dict) and {"female", "male"} & set(value)):
+        return params.parse(value, "share")
+    unknown = sorted(set(map(str, value)) - {"female", "male"})
+    if unknown or len(value) != 2:
+        raise ValueError(f"give both female and male{f', not {unknown[0]}' if unknown else ''}")
+    return BySex(**{sex: params.parse(value[sex], "share", f"{sex}: ") for sex in ("female", "male")})
+
+
+ShareBySex = Annotated[
+    Param | BySex,
+    PlainValidator(_share_by_sex),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                params.json_schema("share"),
+                {
+                    "type": "object",
+                    "properties": {"female": params.json_schema("share"), "male": params.json_schema("share")},
+                    "required": ["female", "male"],
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "a share, or {female: share, male: share}",
+        }
+    ),
+]
+
+
 class Population(Strict):
     """How the population by district, sex and single year of age is obtained."""
 
@@ -77,10 +117,10 @@ class Population(Strict):
     """Yearly fall in the probability of dying: ``S_t = 1 - (1 - S)(1 - i)^(t - t0)``."""
     fertility: Fertility | None = None
     """Fertility (``cohort_component`` only)."""
-    sex_ratio_at_birth: Positive = 1.11  # type: ignore[valid-type]
-    """Males born per female."""
-    infant_survival: Share = 0.995  # type: ignore[valid-type]
-    """Survival from birth to the next reference date."""
+    sex_ratio_at_birth: SexRatio = 1.11  # type: ignore[valid-type]
+    """Males born per female, 0.9..1.3 (a share of boys such as 0.512 is not a ratio)."""
+    infant_survival: ShareBySex = 0.995
+    """Survival from birth to the next reference date; one value, or ``{female: ..., male: ...}``."""
     births: Table | None = None
     """Table ``district, year, births``: observed or projected births, replacing the fertility model."""
     total: Table | None = None
@@ -177,7 +217,20 @@ class Stage(Strict):
     pupil_teacher_ratio: Positive | None = None  # type: ignore[valid-type]
     """Pupils per full-time teacher; defaults 15, 19, 13.5, 12.5, 20."""
     cost_per_place: Rate = 0.0  # type: ignore[valid-type]
-    """Cost of one new public place, in the scenario's currency."""
+    """Capital cost of one new public place (built or added), in the scenario's currency."""
+    cost_per_class: Rate = 0.0  # type: ignore[valid-type]
+    """Capital cost of one new class (classroom), added to the cost per place."""
+    conversion_cost_per_place: Rate = 0.0  # type: ignore[valid-type]
+    """Capital cost of converting one private place to public (民转公), in the year of conversion."""
+    price_per_bought_place: Rate = 0.0  # type: ignore[valid-type]
+    """Price of one place bought from a private school (购买学位), per year bought."""
+    salary: Rate = 0.0  # type: ignore[valid-type]
+    """Yearly cost of one public teacher (salary and on-costs); recurrent cost of the teachers needed."""
+    teachers_per_class: Positive | None = None  # type: ignore[valid-type]
+    """Class-based staffing standard (teachers per class, for small rural schools); none by default."""
+    max_class_size: Positive | None = None  # type: ignore[valid-type]
+    """Largest mean class size before a school's classes count as oversized (大班额); defaults
+    preschool 30, primary 45, junior 50, senior 50."""
     area: str = "district"
     """Planning area: ``district``, or a column of the district table grouping districts."""
     progression: Progression | None = None
@@ -196,13 +249,13 @@ class Stage(Strict):
 
 
 ACTION_KEYS = {
-    "build": ({"district", "stage", "year"}, {"classes", "places"}),
-    "expand": ({"school", "year"}, {"classes", "places"}),
-    "close": ({"school", "year"}, set()),
-    "convert": ({"school", "year"}, set()),
-    "buy": ({"district", "stage", "year", "until", "places"}, set()),
+    "build": ({"district", "stage", "year"}, {"classes", "places"}, {"name", "lon", "lat", "boarding_places"}),
+    "expand": ({"school", "year"}, {"classes", "places"}, {"stage"}),
+    "close": ({"school", "year"}, set(), {"stage", "into"}),
+    "convert": ({"school", "year"}, set(), {"stage"}),
+    "buy": ({"district", "stage", "year", "until", "places"}, set(), set()),
 }
-"""Per action: the keys it needs, and the keys of which it needs exactly one."""
+"""Per action: the keys it needs, the keys of which it needs exactly one, and the keys it may have."""
 
 
 class Action(Strict):
@@ -219,29 +272,54 @@ class Action(Strict):
     district: str | None = None
     """build, buy: district code."""
     stage: str | None = None
-    """build, buy: stage."""
+    """build, buy: stage; expand, close, convert: optional, checked against the school's stage."""
     classes: float | None = Field(None, ge=0)
     """build, expand: classes (places = classes x standard class size)."""
     places: float | None = Field(None, ge=0)
     """build, expand, buy: places."""
     name: str | None = None
     """build: the new school's name."""
+    into: str | None = None
+    """close: the school (an ``id``, or a build action's name) that takes the closed school's pupils."""
+    lon: float | None = Field(None, ge=-180, le=180)
+    """build: longitude of the new school (closing schools' pupils go to the nearest)."""
+    lat: float | None = Field(None, ge=-90, le=90)
+    """build: latitude of the new school."""
+    boarding_places: float | None = Field(None, ge=0)
+    """build: boarding places (寄宿) of the new school."""
 
     @model_validator(mode="after")
     def _keys_of_action(self) -> Self:
-        needed, one_of = ACTION_KEYS[self.action]
-        given = {key for key in Action.model_fields if key not in ("action", "name") and getattr(self, key) is not None}
+        needed, one_of, optional = ACTION_KEYS[self.action]
+        given = {key for key in Action.model_fields if key != "action" and getattr(self, key) is not None}
         missing = sorted(needed - given)
         if missing:
             raise ValueError(f"{self.action} needs {', '.join(missing)}")
         if one_of and len(given & one_of) != 1:
             raise ValueError(f"{self.action} needs exactly one of {' or '.join(sorted(one_of))}")
-        extra = sorted(given - needed - one_of)
+        extra = sorted(given - needed - one_of - optional)
         if extra:
             raise ValueError(f"{self.action} does not take {', '.join(extra)}")
         if self.until is not None and self.year is not None and self.until < self.year:
             raise ValueError(f"until {self.until} is before year {self.year}")
         return self
+
+
+class Targets(Strict):
+    """A stage's targets from the plan (主要指标), each time-varying: indicators.csv says met or not."""
+
+    ger: Rate | None = None  # type: ignore[valid-type]
+    """Gross enrolment ratio to reach (入园率 / 毛入学率): pupils with a place over the school-age population."""
+    public_share: Share | None = None  # type: ignore[valid-type]
+    """Share of pupils in public places to reach (公办率)."""
+    inclusive_share: Share | None = None  # type: ignore[valid-type]
+    """Share of pupils in inclusive places, public or private inclusive, to reach (普惠率)."""
+    general_share: Share | None = None  # type: ignore[valid-type]
+    """senior_general only: general share of senior secondary pupils to reach (普职比 6:4 is 0.6)."""
+    max_oversized_class_share: Share | None = None  # type: ignore[valid-type]
+    """Largest share of classes in oversized schools (大班额比例); 0 for none."""
+    max_school_size: Positive | None = None  # type: ignore[valid-type]
+    """Most pupils a school may have (e.g. 3000 for senior secondary)."""
 
 
 class Uncertainty(Strict):
@@ -269,7 +347,7 @@ class Scenario(Strict):
     end_year: int
     """Last year projected."""
     currency: str = "CNY"
-    """Currency of ``cost_per_place``."""
+    """Currency of every cost and price."""
     districts: Table
     """Table ``code, name[, name_en]`` plus any grouping columns used as planning areas."""
     boundaries: str | None = None
@@ -281,9 +359,12 @@ class Scenario(Strict):
     stages: dict[str, Stage]
     """School stages by name."""
     schools: Table
-    """Table ``id, name, district, stage, sector, classes[, places, inclusive, opens, closes, teachers]``."""
+    """Table ``id, name, district, stage, sector, classes[, places, pupils, inclusive, opens, closes, teachers,
+    max_classes, boarding_places, lon, lat]``."""
     actions: dict[str, Action] = {}
     """Capacity actions by name, so an option can add, change or remove (``null``) one."""
+    targets: dict[str, Targets] = {}
+    """The plan's targets by stage name."""
     uncertainty: Uncertainty = Uncertainty()
     """Inputs perturbed in ensembles."""
     options: tuple[str, ...] = ()
@@ -293,6 +374,18 @@ class Scenario(Strict):
     def _years(self) -> Self:
         if not self.base_year < self.end_year <= self.base_year + 100:
             raise ValueError(f"end_year {self.end_year} must be after base_year {self.base_year}, within 100 years")
+        return self
+
+    @model_validator(mode="after")
+    def _targets(self) -> Self:
+        for stage, targets in self.targets.items():
+            if stage not in self.stages:
+                raise ValueError(f"targets: {stage!r} is not a stage; stages: {', '.join(self.stages)}")
+            if targets.general_share is not None and stage != "senior_general":
+                raise ValueError(
+                    f"targets.{stage}.general_share: only senior_general has a general share "
+                    "(of senior_general + senior_vocational)"
+                )
         return self
 
 

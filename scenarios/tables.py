@@ -22,6 +22,8 @@ CHECKS = {
     "whole": ("a whole number >= 0", lambda v: v >= 0 and v == int(v)),
     "year": ("a year (a whole number)", lambda v: v == int(v) and 1800 <= v <= 2300),
     "number": ("a finite number", lambda v: True),
+    "longitude": ("a longitude in -180..180", lambda v: -180 <= v <= 180),
+    "latitude": ("a latitude in -90..90", lambda v: -90 <= v <= 90),
 }
 
 

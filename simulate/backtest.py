@@ -18,7 +18,7 @@ import pandas as pd
 import xarray as xr
 
 from ..scenarios import Inputs, ScenarioError
-from .engine import forecast_units, to_districts
+from .records import forecast_units, to_districts
 from .outputs import publish
 
 

@@ -16,10 +16,13 @@ from numpy.typing import NDArray
 from ..models.ensemble import project_draws
 from ..models.population import Array, Projection
 from ..scenarios import Inputs, ScenarioError
-from ..scenarios.inputs import Districts, PopulationInputs, ProgressionInputs
+from ..scenarios.inputs import RATES, Districts, PopulationInputs, ProgressionInputs
 from . import draws as dr
 from .backtest import replayed_errors
-from .engine import _areas, assemble, capacities, stage_figures, with_housing_pupils, with_projected_births
+from .capacity import capacities
+from .engine import assemble
+from .figures import areas, stage_figures
+from .records import with_housing_pupils, with_projected_births
 from .project import project
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -32,6 +35,8 @@ BANDED = (
     "classes_needed",
     "teachers_needed",
     "cost",
+    "shortage_cost",
+    "recurrent_cost",
 )
 """Figures reported with ``_p5`` and ``_p95``; every figure is the median."""
 MEMORY_BUDGET = 600e6
@@ -92,16 +97,7 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
             stage,
             **{
                 key: by_year(getattr(stage, key))
-                for key in (
-                    "gross_enrolment",
-                    "migrant_share",
-                    "public_share_local",
-                    "public_share_migrant",
-                    "inclusive_share",
-                    "class_size",
-                    "pupil_teacher_ratio",
-                    "cost_per_place",
-                )
+                for key in RATES
             },
             area_of=[stage.area_of[i] for i in index],
             capacity={name: values[:, index] for name, values in caps.items()},
@@ -146,8 +142,7 @@ def _columns(values: Array | float, index: NDArray[np.intp]) -> Array | float:
 def run_chunk(inputs: Inputs, draws: dr.Draws) -> dict[str, Array]:
     """Project all draws of one chunk and reduce them to quantiles (exact) and P(gap > 0)."""
     projection = _project(inputs.population, draws)
-    areas = _areas(inputs.stages)[0]
-    figures = stage_figures(inputs, projection.population, areas)  # [draw, stage, area, year]
+    figures = stage_figures(inputs, projection.population, areas(inputs.stages)[0])  # [draw, stage, area, year]
     out: dict[str, Array] = {}
     for name, values in figures.items():
         low, mid, high = np.quantile(values, QUANTILES, axis=0)
@@ -170,7 +165,7 @@ def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
     table = zeros if population.migration is None else population.migration
     counts, rates = (zeros, table) if population.migration_is_rate else (table, zeros)
     srb = population.sex_ratio_at_birth
-    share = np.stack([1 / (1 + srb), srb / (1 + srb)], axis=-1) * population.infant_survival[..., None]
+    share = np.stack([1 / (1 + srb), srb / (1 + srb)], axis=-1) * population.infant_survival
     observed = np.full(shape[:2], np.nan) if population.births is None else population.births
     return project_draws(
         population.base,
@@ -180,10 +175,11 @@ def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
         share,
         counts,
         rates,
-        zeros if population.flows is None else population.flows,
+        zeros,
         observed,
         draws.migration,
         dr.housing(population, draws),
+        population.flows,
     )
 
 
@@ -215,9 +211,8 @@ def run_ensemble(
         results = [run_chunk(part, perturbation) for part in parts]
     else:
         results = client.gather(client.map(run_chunk, list(parts), draws=perturbation))
-    areas = _areas(inputs.stages)[0]
     log("computing quantiles")
-    merged = _merge(inputs, groups, results, areas)
+    merged = _merge(inputs, groups, results, areas(inputs.stages)[0])
     projection = Projection(*(merged.pop(f"projection.{f}") for f in Projection.__dataclass_fields__))
     banded = {name: merged.pop(name) for name in list(merged) if name.endswith(("_p5", "_p95")) or name == "p_shortage"}
     result = assemble(inputs, projection, merged)
@@ -228,13 +223,13 @@ def run_ensemble(
 
 
 def _merge(
-    inputs: Inputs, groups: list[NDArray[np.intp]], results: list[dict[str, Array]], areas: list[str]
+    inputs: Inputs, groups: list[NDArray[np.intp]], results: list[dict[str, Array]], all_areas: list[str]
 ) -> dict[str, Array]:
     """Put each chunk's districts and areas in their places."""
     merged: dict[str, Array] = {}
     for index, result in zip(groups, results, strict=True):
         local = list(dict.fromkeys(area for stage in inputs.stages for area in (stage.area_of[i] for i in index)))
-        area = [areas.index(a) for a in local]
+        area = [all_areas.index(a) for a in local]
         for name, values in result.items():
             if name.startswith("projection."):
                 target = merged.setdefault(
@@ -242,6 +237,6 @@ def _merge(
                 )
                 target[:, index] = values
             else:
-                target = merged.setdefault(name, np.full((values.shape[0], len(areas), values.shape[2]), np.nan))
+                target = merged.setdefault(name, np.full((values.shape[0], len(all_areas), values.shape[2]), np.nan))
                 target[:, area] = values
     return merged

@@ -8,12 +8,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
 from ..scenarios import Inputs, ScenarioError
 from ..scenarios.load import shown
-from .engine import FIGURES
+from .figures import FIGURES
+from .indicators import indicator_table
+from .schools import SCHOOL_FIGURES
 
 ENSEMBLE_COLUMNS = ("gap_p5", "gap_p95", "p_shortage")
 """Added to ``results.csv`` for ensembles (the figures are then medians)."""
@@ -33,6 +36,19 @@ def results_table(result: xr.Dataset) -> pd.DataFrame:
 def _stage_order(result: xr.Dataset) -> Callable[[pd.Series], pd.Series]:
     order = {name: i for i, name in enumerate(result["stage"].values)}
     return lambda column: column.map(order) if column.name == "stage" else column
+
+
+def schools_table(result: xr.Dataset) -> pd.DataFrame:
+    """One row per school and year it is open: the ``schools.csv`` table."""
+    names = [f"school_{name}" for name in SCHOOL_FIGURES]
+    table = result[names].to_dataframe().reset_index()
+    table = table.dropna(subset=["school_pupils"]).rename(columns=lambda c: c.removeprefix("school_"))
+    table["sector"] = np.where(table.pop("public") == 1, "public", "private")
+    for flag in ("oversized", "super_oversized", "inclusive"):
+        table[flag] = table[flag].astype(bool)
+    table.insert(0, "scenario", result.attrs["scenario"])
+    columns = ["scenario", "school", "name", "district", "area", "stage", "sector", "inclusive", "year"]
+    return table[[*columns, *(n for n in SCHOOL_FIGURES if n != "public"), "boarding_places"]]
 
 
 def population_table(result: xr.Dataset) -> pd.DataFrame:
@@ -97,13 +113,16 @@ def write(
     maps: Callable[[xr.Dataset, Path], None] | None = None,
     seed: int | None = None,
 ) -> Path:
-    """Write ``results.csv``, ``population.csv``, ``results.nc``, ``run.json`` and ``maps/`` to ``folder``.
+    """Write ``results.csv``, ``schools.csv``, ``indicators.csv``, ``population.csv``, ``results.nc``, ``run.json``
+    and ``maps/`` to ``folder``.
 
     Nothing appears in ``folder`` unless all of it was written.
     """
 
     def fill(staging: Path) -> None:
         results_table(result).to_csv(staging / "results.csv", index=False)
+        schools_table(result).to_csv(staging / "schools.csv", index=False)
+        indicator_table(result).to_csv(staging / "indicators.csv", index=False)
         population_table(result).to_csv(staging / "population.csv", index=False)
         result.to_netcdf(staging / "results.nc", engine="h5netcdf")
         record = json.dumps(run_record(result, inputs, seed), ensure_ascii=False, indent=2)

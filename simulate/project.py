@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..models.population import Array, Projection, cohort_component, cohort_ratio
+from ..models.population import Array, Flows, Projection, cohort_component, cohort_ratio
 from ..scenarios.inputs import PopulationInputs
 
 
@@ -24,20 +24,19 @@ def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dic
     assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
     migration = np.zeros((n_years, *population.base.shape)) if population.migration is None else population.migration
     counts, rates = (np.zeros_like(migration), migration) if population.migration_is_rate else (migration, None)
-    if population.flows is not None:
-        counts = counts + population.flows
     housing = list(population.developments.values())
     counts = counts + sum(housing, np.zeros_like(counts))
-    infant = np.repeat(population.infant_survival[..., None], 2, axis=-1)
+    infant = population.infant_survival
     if not housing:
         inputs = (population.survival, population.fertility, population.sex_ratio_at_birth, infant)
-        return cohort_component(population.base, *inputs, counts, population.births, rates), {}
+        return cohort_component(population.base, *inputs, counts, population.births, rates, population.flows), {}
 
     def stacked(first: Array, rest: float = 0.0) -> Array:
         """``first`` with an empty row per development, on a new axis after the year."""
         return np.stack([first, *(np.full_like(first, rest) for _ in housing)], axis=1)
 
     every = (slice(None), None)
+    flows = population.flows  # the developments' own rows only age: their people are also in the whole
     result = cohort_component(
         np.stack([population.base, *(np.zeros_like(population.base) for _ in housing)]),
         population.survival[every],
@@ -47,6 +46,7 @@ def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dic
         np.stack([counts, *housing], axis=1),
         None if population.births is None else stacked(population.births, np.nan),
         None if rates is None else stacked(rates),
+        None if flows is None else Flows(flows.origin, flows.destination, stacked(flows.persons)),
     )
     whole = Projection(*(getattr(result, f)[:, 0] for f in Projection.__dataclass_fields__))
     return whole, {name: result.population[:, i + 1] for i, name in enumerate(population.developments)}

@@ -5,12 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from placeplan.models.ensemble import project_draws
-from placeplan.models.population import cohort_component
+from placeplan.models.population import Flows, cohort_component
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(1, 3), st.integers(1, 4), st.booleans())
-def test_project_draws_equals_cohort_component(seed, draws, districts, observed_births):
+@given(st.integers(0, 2**32 - 1), st.integers(1, 3), st.integers(1, 4), st.booleans(), st.booleans())
+def test_project_draws_equals_cohort_component(seed, draws, districts, observed_births, with_flows):
     rng = np.random.default_rng(seed)
     years, ages = 4, 55
     base = rng.uniform(0, 100, (districts, 2, ages))
@@ -24,7 +24,11 @@ def test_project_draws_equals_cohort_component(seed, draws, districts, observed_
     observed = np.where(rng.uniform(size=(years, districts)) < 0.5, rng.uniform(0, 50, (years, districts)), np.nan)
     observed = observed if observed_births else np.full((years, districts), np.nan)
     share = np.stack([1 / (1 + srb), srb / (1 + srb)], axis=-1) * infant[..., None]
-    fast = project_draws(base, survival, fertility, tfr, share, counts, rates, fixed, observed, scale, extra)
+    pairs = np.array([(o, d) for o in range(districts) for d in range(districts) if o != d], dtype=np.intp)
+    flows = None
+    if with_flows and len(pairs):  # large enough to empty origins sometimes
+        flows = Flows(pairs[:, 0], pairs[:, 1], rng.uniform(0, 80, (years, len(pairs), 2, ages)))
+    fast = project_draws(base, survival, fertility, tfr, share, counts, rates, fixed, observed, scale, extra, flows)
     for n in range(draws):
         slow = cohort_component(
             base,
@@ -35,6 +39,7 @@ def test_project_draws_equals_cohort_component(seed, draws, districts, observed_
             counts * scale[n] + fixed + extra[:, n],
             observed,
             rates * scale[n],
+            flows,
         )
         for name in ("population", "births", "deaths", "net_migration", "clipped"):
             assert np.allclose(getattr(fast, name)[:, n], getattr(slow, name), atol=1e-9), name

@@ -53,3 +53,30 @@ def test_a_higher_public_share_never_lowers_public_demand(pupils, migrant, local
     raised_local = public_demand(pupils, migrant, max(local, more), migrant_public)
     raised_migrant = public_demand(pupils, migrant, local, max(migrant_public, more))
     assert (raised_local >= before - 1e-9).all() and (raised_migrant >= before - 1e-9).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    districts=st.integers(2, 4),
+    batch=st.integers(1, 3),
+    size=st.floats(0.0, 500.0),
+)
+def test_flows_move_people_without_creating_any(seed, districts, batch, size):
+    from placeplan.models.population import move
+
+    rng = np.random.default_rng(seed)
+    population = rng.uniform(0, 100, (districts, batch, 2, 5)) * (rng.random((districts, batch, 2, 5)) < 0.7)
+    pairs = np.array([(o, d) for o in range(districts) for d in range(districts) if o != d], dtype=np.intp)
+    persons = rng.uniform(0, size, (len(pairs), 1, 2, 5))
+    before = population.copy()
+    unmoved = move(population, pairs[:, 0], pairs[:, 1], persons)
+    np.testing.assert_allclose(population.sum(axis=0), before.sum(axis=0), rtol=1e-12, atol=1e-9)
+    assert (population >= 0).all() and (unmoved >= -1e-9).all()
+    asked = np.zeros_like(before)
+    np.add.at(asked, pairs[:, 0], np.broadcast_to(persons, (len(pairs), *before.shape[1:])))
+    left = np.minimum(asked, before)  # what could leave each cell
+    received = np.zeros_like(before)
+    np.add.at(received, pairs[:, 1], persons * np.where(asked > 0, left / np.where(asked > 0, asked, 1), 0)[pairs[:, 0]])
+    np.testing.assert_allclose(population, before - left + received, atol=1e-9)
+    np.testing.assert_allclose(unmoved, (asked - left).sum(axis=(-2, -1)), atol=1e-9)

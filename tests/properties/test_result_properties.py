@@ -31,7 +31,7 @@ def tiny_variants(draw):
             "action": "build",
             "district": draw(st.sampled_from(["1", "2"])),
             "stage": "primary",
-            "year": draw(st.integers(2018, 2025)),
+            "year": draw(st.integers(2020, 2023)),
             "classes": draw(st.integers(0, 20)),
         }
         for i in range(draw(st.integers(0, 3)))

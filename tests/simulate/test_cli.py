@@ -22,7 +22,15 @@ def test_run_writes_every_output(tiny, tmp_path):
     out = tmp_path / "out"
     result = invoke("run", str(tiny), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["maps", "population.csv", "results.csv", "results.nc", "run.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "indicators.csv",
+        "maps",
+        "population.csv",
+        "results.csv",
+        "results.nc",
+        "run.json",
+        "schools.csv",
+    ]
     table = pd.read_csv(out / "results.csv", dtype={"area": str})
     assert list(table.columns[:14]) == [
         "scenario",
@@ -56,7 +64,7 @@ def test_run_writes_every_output(tiny, tmp_path):
         "series_senior_9.png",
     ]
     with xr.open_dataset(out / "results.nc") as stored:
-        assert float(stored["gap"].sel(stage="primary", area="1", year=2020)) == pytest.approx(200)
+        assert float(stored["gap"].sel(stage="primary", area="1", year=2020)) == pytest.approx(600)
 
 
 def test_validate_reports_what_it_checked(tiny):
@@ -85,13 +93,14 @@ BAD_INPUT = {
         None,
         "scenario.yaml: stages.primary.clas_size: unknown key (did you mean 'class_size'?); allowed: ages, "
         "gross_enrolment, migrant_share, public_share, public_share_local, public_share_migrant, inclusive_share, "
-        "class_size, pupil_teacher_ratio, cost_per_place, area, progression",
+        "class_size, pupil_teacher_ratio, cost_per_place, cost_per_class, conversion_cost_per_place, "
+        "price_per_bought_place, salary, teachers_per_class, max_class_size, area, progression",
     ),
     "misspelled top key": (
         {"school": "schools.csv"},
         None,
         "scenario.yaml: school: unknown key (did you mean 'schools'?); allowed: name, title, base_year, end_year, "
-        "currency, districts, boundaries, population, housing, stages, schools, actions, uncertainty",
+        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, uncertainty",
     ),
     "share above 1": (
         {"stages": {"primary": {"ages": [6, 11], "public_share": {2020: 0.5, 2025: 1.5}}}},
@@ -163,7 +172,7 @@ BAD_INPUT = {
     "action on an unknown school": (
         {"actions": {"shut": {"action": "close", "school": "P9", "year": 2022}}},
         None,
-        "scenario.yaml: actions.shut.school: 'P9' is not a school id in the schools table",
+        "scenario.yaml: actions.shut.school: 'P9' is not a school id in the schools table nor a built school",
     ),
     "action missing a key": (
         {"actions": {"new": {"action": "build", "district": "1", "stage": "primary", "year": 2022}}},

@@ -5,7 +5,7 @@ import pytest
 
 from placeplan.simulate import simulate
 
-from ..conftest import SCENARIO, write_given, write_tiny
+from ..conftest import SCENARIO, TABLES, write_given, write_tiny
 
 
 def test_tiny_scenario_by_hand(tiny):
@@ -13,18 +13,24 @@ def test_tiny_scenario_by_hand(tiny):
     primary = result.sel(stage="primary")
     # 100 persons per sex and age, all survive: ages 6..11 of both sexes = 1,200 in every year
     assert primary["school_age_population"].sel(area="1", year=2020) == pytest.approx(1200)
-    assert primary["public_demand"].sel(area="1", year=2020) == pytest.approx(600)
-    # P1: 10 classes x 40; P2 is private; P3 (district 2) has 300 places from 2021
+    # half would choose private, but P2 (private, 5 x 40) has 200 places: the other 400 need public places
+    assert primary["private_enrolment"].sel(area="1", year=2020) == pytest.approx(200)
+    assert primary["public_demand"].sel(area="1", year=2020) == pytest.approx(1000)
+    # P1: 10 classes x 40; P2 is private until it closes in 2022; P3 (district 2) has 300 places from 2021
     assert primary["public_capacity"].sel(area="1").values == pytest.approx([400] * 4)
     assert primary["private_capacity"].sel(area="1").values == pytest.approx([200, 200, 0, 0])
+    assert primary["public_demand"].sel(area="1").values == pytest.approx([1000, 1000, 1200, 1200])
     assert primary["public_capacity"].sel(area="2").values == pytest.approx([0, 300, 300, 300])
-    assert primary["gap"].sel(area="1", year=2020) == pytest.approx(200)
-    assert primary["utilization"].sel(area="1", year=2020) == pytest.approx(1.5)
+    assert primary["gap"].sel(area="1", year=2020) == pytest.approx(600)
+    assert primary["utilization"].sel(area="1", year=2020) == pytest.approx(2.5)
     assert np.isnan(primary["utilization"].sel(area="2", year=2020))
-    assert primary["classes_needed"].sel(area="1", year=2020) == 15
-    assert primary["teachers_needed"].sel(area="1", year=2020) == pytest.approx(30)
-    assert primary["cost"].sel(area="1", year=2020) == pytest.approx(200 * 1000)
-    assert primary["cost"].sel(area="2", year=2021) == pytest.approx(300 * 1000)
+    assert primary["classes_needed"].sel(area="1", year=2020) == 25
+    assert primary["teachers_needed"].sel(area="1", year=2020) == pytest.approx(50)
+    # district 2 has no private school: all 1,200 pupils need public places
+    assert primary["shortage_cost"].sel(area="1", year=2020) == pytest.approx(600 * 1000)
+    assert primary["cost"].sel(area="2", year=2021) == pytest.approx(900 * 1000)
+    np.testing.assert_array_equal(primary["cost"], primary["shortage_cost"])
+    assert (primary["capital_cost"].sel(area=["1", "2"]) == 0).all()
 
 
 def test_a_stage_planned_by_area_sums_its_districts(tiny):
@@ -82,14 +88,16 @@ def test_preschool_inclusive_places_count_public_and_inclusive_private(tmp_path)
     assert result["inclusive_demand"].sel(year=2020) == pytest.approx(540)
     assert result["inclusive_capacity"].sel(year=2020) == pytest.approx(150)
     assert result["inclusive_gap"].sel(year=2020) == pytest.approx(390)
-    assert result["public_demand"].sel(year=2020) == pytest.approx(240)
+    # 360 would choose private; its 120 places take 120, the other 240 join the 240 choosing public
+    assert result["public_demand"].sel(year=2020) == pytest.approx(480)
 
 
 def test_migrant_pupils_with_their_own_public_share(tmp_path):
     primary = {"ages": [6, 11], "migrant_share": 0.25, "public_share_local": 0.8, "public_share_migrant": 0.4}
     stages = {**SCENARIO["stages"], "primary": primary}
-    result = simulate(write_tiny(tmp_path, {"stages": stages}))
-    # 1,200 pupils: 900 local x 0.8 + 300 migrant x 0.4 = 840
+    roomy = {"schools.csv": TABLES["schools.csv"].replace("P2,Two,1,primary,private,5", "P2,Two,1,primary,private,20")}
+    result = simulate(write_tiny(tmp_path, {"stages": stages}, roomy))
+    # 1,200 pupils: 900 local x 0.8 + 300 migrant x 0.4 = 840 choose public; 800 private places take the rest
     assert result["public_demand"].sel(stage="primary", area="1", year=2020) == pytest.approx(840)
 
 
@@ -188,4 +196,18 @@ def test_flows_between_districts_conserve_the_total(tmp_path):
     assert float(result["population"].sel(district="2", sex="female", age=30, year=2021)) == pytest.approx(140)
     assert float(result["population"].sel(year=2023).sum()) == pytest.approx(
         float(result["population"].sel(year=2020).sum() + result["births"].sum() - result["deaths"].sum())
+    )
+
+
+def test_a_flow_larger_than_its_origin_moves_only_what_is_there(tmp_path):
+    flows = "origin,destination,sex,age,persons\n1,2,female,30,150\n"
+    population = {**SCENARIO["population"], "flows": "flows.csv"}
+    result = simulate(write_tiny(tmp_path, {"population": population}, {"flows.csv": flows}))
+    # 100 women aged 29 in district 1 turn 30; 150 are asked to move: 100 go, 50 do not happen
+    women = result["population"].sel(sex="female", age=30, year=2021)
+    assert women.values == pytest.approx([0, 200])
+    assert result["net_migration"].sel(year=2020).values == pytest.approx([-100, 100])
+    assert result["clipped"].sel(year=2020).values == pytest.approx([50, 0])
+    assert float(result["population"].sel(year=2021).sum()) == pytest.approx(
+        float(result["population"].sel(year=2020).sum() + result["births"].sel(year=2020).sum())
     )

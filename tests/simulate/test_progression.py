@@ -36,7 +36,8 @@ def test_enrolment_is_the_record_then_the_forecast(tmp_path):
     pupils = result["enrolment"].sel(stage="primary", area="1")
     # 2020, 2021 recorded (600); 2022: entrants 0.5 x 400 births of 2016, the rest move up: 200 + 500
     assert pupils.values == pytest.approx([600, 600, 700, 700])
-    assert result["public_demand"].sel(stage="primary", area="1", year=2022) == pytest.approx(350)
+    # the private school P2 has closed by 2022, so all 700 need public places
+    assert result["public_demand"].sel(stage="primary", area="1", year=2022) == pytest.approx(700)
 
 
 def test_backtest_uses_nothing_after_the_origin(tmp_path):

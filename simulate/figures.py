@@ -1,0 +1,151 @@
+"""The place figures of every stage, area and year: who sits where, the gap, teachers and money.
+
+Population in, figures ``[..., stage, area, year]`` out (``...`` the draws of
+an ensemble). Capacity by district comes from :mod:`.capacity`; everything
+about sectors is decided per planning area (MODEL.md, "Capacity and who sits
+where"): the private sector absorbs pupils up to its places, the public
+sector takes the rest.
+"""
+
+import numpy as np
+
+from ..models import capacity as cap
+from ..models import costs
+from ..models import enrolment as enr
+from ..models import gap as gp
+from ..models.population import Array
+from ..scenarios.inputs import Inputs, StageInputs
+from .capacity import district_capacity
+from .records import recorded_and_forecast
+
+FIGURES = (
+    "school_age_population",
+    "enrolment",
+    "public_demand",
+    "public_capacity",
+    "gap",
+    "utilization",
+    "classes_needed",
+    "teachers_needed",
+    "cost",
+    "private_enrolment",
+    "private_capacity",
+    "bought_places",
+    "capital_cost",
+    "recurrent_cost",
+    "shortage_cost",
+    "inclusive_demand",
+    "inclusive_capacity",
+    "inclusive_gap",
+    "teachers",
+    "teacher_gap",
+    "class_size",
+    "cost_per_place",
+)
+"""Figures per (stage, area, year), in the order of results.csv."""
+SEATS = ("public_capacity", "private_capacity", "bought_places", "teachers")
+"""Capacity figures reported as they are."""
+
+
+def areas(stages: list[StageInputs]) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Every planning area of any stage, with its names in Chinese and English."""
+    names: dict[str, str] = {}
+    names_en: dict[str, str] = {}
+    for stage in stages:
+        for area in stage.area_of:
+            names.setdefault(area, stage.area_names[area])
+            names_en.setdefault(area, stage.area_names_en[area])
+    return list(names), names, names_en
+
+
+def stage_figures(inputs: Inputs, population: Array, all_areas: list[str]) -> dict[str, Array]:
+    """Every figure ``[..., stage, area, year]`` from a population ``[year, ..., district, sex, age]``.
+
+    ``...`` is any batch (the draws of an ensemble); NaN where a stage is not planned.
+    """
+    batch = population.shape[1:-3]
+    shape = (*batch, len(inputs.stages), len(all_areas), len(inputs.years))
+    figures = {name: np.full(shape, np.nan) for name in FIGURES}
+    for k, stage in enumerate(inputs.stages):
+        columns = [all_areas.index(a) for a in dict.fromkeys(stage.area_of)]
+        for name, values in one_stage(stage, population, inputs).items():
+            figures[name][..., k, columns, :] = np.moveaxis(
+                np.broadcast_to(values, (values.shape[0], *batch, values.shape[-1])), 0, -1
+            )
+    return figures
+
+
+def per_area(values: Array, stage: StageInputs) -> Array:
+    """Sum ``[..., district]`` into ``[..., area]`` of the stage's planning areas."""
+    names = list(dict.fromkeys(stage.area_of))
+    index = np.array([names.index(a) for a in stage.area_of], dtype=np.intp)
+    return cap.area_totals(values, index, len(names))
+
+
+def area_standard(values: Array, stage: StageInputs) -> Array:
+    """A ``[year, district]`` standard as ``[year, area]`` (one value per area, see read_stage)."""
+    return values[:, [stage.area_of.index(a) for a in dict.fromkeys(stage.area_of)]]
+
+
+def stage_pupils(stage: StageInputs, population: Array, years: Array) -> tuple[Array, Array]:
+    """School-age population and pupils ``[year, ..., district]`` (from records where the stage has them)."""
+    sap = enr.school_age_population(population, stage.lo, stage.hi)
+    nb = sap.ndim - 2
+    if stage.progression is None:
+        rate = stage.gross_enrolment.reshape(len(years), *[1] * nb, -1)
+        return sap, enr.enrolment(sap, rate)
+    recorded = recorded_and_forecast(stage.progression, years) + stage.progression.housing_pupils
+    recorded = recorded.reshape(len(years), *[1] * nb, -1)
+    if stage.progression.draw_factor is not None:  # an ensemble replaying past errors, draw by draw
+        recorded = recorded * stage.progression.draw_factor
+    return sap, np.broadcast_to(recorded, sap.shape)
+
+
+def one_stage(stage: StageInputs, population: Array, inputs: Inputs) -> dict[str, Array]:
+    """All figures of one stage as ``[year, ..., area]`` (``...`` the population's batch)."""
+    sap, pupils = stage_pupils(stage, population, inputs.years)
+    nb = sap.ndim - 2
+
+    def b(values: Array) -> Array:
+        """A ``[year, district or area]`` parameter broadcast over the batch."""
+        return values.reshape(values.shape[0], *[1] * nb, values.shape[-1])
+
+    def standard(name: str) -> Array:
+        return b(area_standard(getattr(stage, name), stage))
+
+    choice = enr.public_demand(
+        pupils, b(stage.migrant_share), b(stage.public_share_local), b(stage.public_share_migrant)
+    )
+    by_district = stage.capacity or district_capacity(stage, inputs.lines, inputs)
+    capacity = {name: b(per_area(values, stage)) for name, values in by_district.items()}
+    out = {"school_age_population": per_area(sap, stage), "enrolment": per_area(pupils, stage)}
+    choice = per_area(choice, stage)
+    out["private_enrolment"], out["public_demand"] = cap.seat(out["enrolment"], choice, capacity["private_capacity"])
+    out.update({name: capacity[name] for name in SEATS if name in capacity})
+    class_size = standard("class_size")
+    out["gap"] = gp.gap(out["public_demand"], out["public_capacity"])
+    out["utilization"] = gp.utilization(out["public_demand"], out["public_capacity"])
+    out["classes_needed"] = gp.classes_needed(out["public_demand"], class_size)
+    taught = out["public_demand"] - cap.seated_in_bought(out["public_demand"], out["bought_places"])
+    out["teachers_needed"] = gp.teachers_needed(
+        taught,
+        standard("pupil_teacher_ratio"),
+        class_size,
+        None if stage.teachers_per_class is None else standard("teachers_per_class"),
+    )
+    out["class_size"], out["cost_per_place"] = class_size, standard("cost_per_place")
+    out["capital_cost"] = costs.capital_cost(
+        capacity["new_places"], out["cost_per_place"], capacity["new_classes"], standard("cost_per_class")
+    ) + capacity["converted_places"] * standard("conversion_cost_per_place")
+    out["recurrent_cost"] = costs.recurrent_cost(
+        out["bought_places"], standard("price_per_bought_place"), out["teachers_needed"], standard("salary")
+    )
+    out["shortage_cost"] = costs.shortage_cost(out["gap"], out["cost_per_place"])
+    out["cost"] = out["shortage_cost"]  # the name of the shortage cost until 0.2; see docs/methods.md
+    if stage.inclusive_share is not None:
+        out["inclusive_demand"] = per_area(enr.inclusive_demand(pupils, b(stage.inclusive_share)), stage)
+        out["inclusive_capacity"] = capacity["inclusive_capacity"]
+        out["inclusive_gap"] = gp.gap(out["inclusive_demand"], out["inclusive_capacity"])
+    if "teachers" in out:
+        out["teacher_gap"] = out["teachers_needed"] - out["teachers"]
+    return out

@@ -1,0 +1,168 @@
+"""The plan's indicators (主要指标) against its targets, per stage, area and year (MODEL.md, "Indicators and targets").
+
+Reads a Result with its school variables; adds ``achieved_*`` figures
+``[stage, area, year]`` and ``target_*`` ``[stage, year]``, from which
+:func:`indicator_table` makes ``indicators.csv``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..models import capacity as cap
+from ..models import indicators as ind
+from ..models.population import Array
+from ..scenarios.inputs import Inputs
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator: the Result variable holding it, its target's name, and how the shortfall in places is found."""
+
+    value: str
+    target: str
+    at_most: bool
+    """A ceiling (met when the value is at most the target), else a floor."""
+
+
+INDICATORS = {
+    "ger": Indicator("achieved_ger", "ger", False),
+    "public_share": Indicator("achieved_public_share", "public_share", False),
+    "inclusive_share": Indicator("achieved_inclusive_share", "inclusive_share", False),
+    "general_share": Indicator("achieved_general_share", "general_share", False),
+    "oversized_class_share": Indicator("oversized_class_share", "max_oversized_class_share", True),
+    "largest_school": Indicator("largest_school", "max_school_size", True),
+}
+"""Indicators in the order of indicators.csv."""
+
+
+def indicators(inputs: Inputs, result: xr.Dataset) -> xr.Dataset:
+    """``achieved_*`` figures ``[stage, area, year]`` and the targets ``target_*`` ``[stage, year]``."""
+    dims = ("stage", "area", "year")
+    enrolment, sap = result["enrolment"].values, result["school_age_population"].values
+    achieved = ind.achieved_enrolment(enrolment, result["public_capacity"].values, result["private_capacity"].values)
+    public = ind.public_pupils(result["public_demand"].values, result["public_capacity"].values)
+    school = _school_sums(inputs, result)
+    planned = result["planned"].values[..., None]
+    inclusive = np.where(school.pop("has_inclusive")[..., None], public + school.pop("private_inclusive"), np.nan)
+    stages = list(result["stage"].values)
+    general = np.full_like(achieved, np.nan)
+    if {"senior_general", "senior_vocational"} <= set(stages):
+        g, v = stages.index("senior_general"), stages.index("senior_vocational")
+        general[g] = ind.general_share(achieved[g], achieved[v])
+    out = xr.Dataset(
+        {
+            "achieved_enrolment": (dims, achieved),
+            "achieved_ger": (dims, ind.achieved_ger(achieved, sap)),
+            "public_pupils": (dims, public),
+            "achieved_public_share": (dims, ind.achieved_share(public, achieved)),
+            "inclusive_pupils": (dims, inclusive),
+            "achieved_inclusive_share": (dims, ind.achieved_share(inclusive, achieved)),
+            "achieved_general_share": (dims, general),
+            **{name: (dims, np.where(planned, values, np.nan)) for name, values in school.items()},
+        }
+    )
+    for indicator in INDICATORS.values():
+        values = np.full((len(stages), len(inputs.years)), np.nan)
+        for k, stage in enumerate(inputs.stages):
+            values[k] = stage.targets.get(indicator.target, np.nan)
+        out[f"target_{indicator.target}"] = (("stage", "year"), values)
+    return out
+
+
+def _school_sums(inputs: Inputs, result: xr.Dataset) -> dict[str, Array]:
+    """Per stage, area and year: what the indicators need from the schools."""
+    shape = (result.sizes["stage"], result.sizes["area"], result.sizes["year"])
+    sums = {name: np.zeros(shape) for name in ("private_inclusive", "classes", "oversized_classes", "oversized_excess")}
+    largest, over = np.full(shape, np.nan), np.zeros(shape)
+    has_inclusive = np.zeros(shape[:2], dtype=bool)
+    areas = list(result["area"].values)
+    demand, private = result["public_demand"].values, result["private_enrolment"].values
+    seated = cap.seated_in_bought(demand, np.nan_to_num(result["bought_places"].values))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        private_own = np.where(private + seated > 0, private / (private + seated), 0.0)  # not in bought places
+    for k, stage in enumerate(inputs.stages):
+        mine = result["school_stage"].values == stage.name
+        area = np.array([areas.index(a) for a in result["school_area"].values[mine]], dtype=np.intp)
+        district = [inputs.districts.codes.index(d) for d in result["school_district"].values[mine]]
+        pupils, classes = (np.nan_to_num(result[f"school_{n}"].values[mine]) for n in ("pupils", "classes"))
+        oversized = np.nan_to_num(result["school_oversized"].values[mine])
+        excess = oversized * np.maximum(pupils - classes * stage.max_class_size[:, district].T, 0.0)
+        inclusive = (result["school_inclusive"].values[mine] == 1)[:, None] & (
+            result["school_public"].values[mine] == 0
+        )
+
+        def total(values: Array) -> Array:
+            return cap.area_totals(values.T, area, len(areas)).T
+
+        sums["private_inclusive"][k] = total(pupils * inclusive) * private_own[k]
+        sums["classes"][k], sums["oversized_classes"][k] = total(classes), total(classes * oversized)
+        sums["oversized_excess"][k] = total(excess)
+        over[k] = total(np.nan_to_num(result["school_over_size_cap"].values[mine]))
+        for a in np.unique(area):
+            open_ = result["school_pupils"].values[mine][area == a]
+            largest[k, a] = np.nanmax(open_, axis=0, initial=0.0) if open_.size else np.nan
+        has_inclusive[k] = stage.inclusive_share is not None or "inclusive_share" in stage.targets
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(sums["classes"] > 0, sums["oversized_classes"] / sums["classes"], np.nan)
+    return {
+        "private_inclusive": sums["private_inclusive"],
+        "oversized_class_share": share,
+        "oversized_excess": sums["oversized_excess"],
+        "largest_school": largest,
+        "pupils_over_size_cap": over,
+        "has_inclusive": has_inclusive,
+    }
+
+
+def _shortfall(result: xr.Dataset, name: str, target: xr.DataArray) -> xr.DataArray:
+    """Places missing to meet ``target`` of indicator ``name`` (0 where met)."""
+    achieved = result["achieved_enrolment"]
+    if name == "ger":
+        return ind.shortfall(target, result["school_age_population"], achieved)
+    if name == "public_share":
+        return ind.shortfall(target, achieved, result["public_pupils"])
+    if name == "inclusive_share":
+        return ind.shortfall(target, achieved, result["inclusive_pupils"])
+    if name == "general_share":
+        if "senior_vocational" not in result["stage"]:
+            return xr.full_like(target, np.nan)
+        vocational = achieved.sel(stage="senior_vocational", drop=True)
+        return ind.shortfall(target, achieved + vocational, achieved)
+    if name == "oversized_class_share":
+        return result["oversized_excess"].where(result["oversized_class_share"] > target + 1e-9, 0.0)
+    return result["pupils_over_size_cap"]
+
+
+def indicator_table(result: xr.Dataset) -> pd.DataFrame:
+    """``indicators.csv``: per planned area, stage, year and indicator: value, target, met, shortfall in places."""
+    frames = []
+    for name, indicator in INDICATORS.items():
+        value = result[indicator.value]
+        target = result[f"target_{indicator.target}"].broadcast_like(value)
+        met = (value <= target + 1e-9) if indicator.at_most else (value >= target - 1e-9)
+        table = xr.Dataset(
+            {
+                "value": value,
+                "target": target,
+                "met": met.where(value.notnull() & target.notnull()),
+                "shortfall_places": _shortfall(result, name, target).where(target.notnull()),
+            }
+        ).to_dataframe()
+        table = table[result["planned"].to_series().reindex(table.index.droplevel("year")).to_numpy()]
+        frames.append(table.dropna(subset=["value"]).reset_index().assign(indicator=name))
+    table = pd.concat(frames, ignore_index=True)
+    table["met"] = table["met"].map({1.0: True, 0.0: False})
+    table.insert(0, "scenario", result.attrs["scenario"])
+    columns = ["scenario", "area", "area_name", "stage", "year", "indicator", "value", "target", "met"]
+    order = {
+        "stage": {name: i for i, name in enumerate(result["stage"].values)},
+        "indicator": {name: i for i, name in enumerate(INDICATORS)},
+    }
+    return (
+        table[[*columns, "shortfall_places"]]
+        .sort_values(["stage", "area", "indicator", "year"], key=lambda c: c.map(order[c.name]) if c.name in order else c)
+        .reset_index(drop=True)
+    )
