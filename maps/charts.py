@@ -67,7 +67,7 @@ SUMMARY = {
     "places_to_build": ("public places to build", "需新增公办学位"),
     "classes_to_build": ("classes to build", "需新增班级"),
     "place_years_short": ("pupil-years without a public place", "缺位人年"),
-    "cost": ("cost of the places to build", "新增学位成本"),
+    "spending": ("capital + recurrent spending", "资本支出与经常性支出"),
 }
 
 
@@ -94,7 +94,7 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
             left += table[stage].fillna(0)
         for y, total in enumerate(left):
             ax.text(total, y, f" {_compact(total)}", va="center", fontsize=7)
-        unit = f" ({summary['currency'].iloc[0]})" if figure == "cost" and "currency" in summary else ""
+        unit = f" ({summary['currency'].iloc[0]})" if figure == "spending" and "currency" in summary else ""
         ax.set_title((names[0] if lang == "en" else names[1]) + unit, fontsize=10)
         ax.xaxis.set_major_formatter(_compact)
         ax.set_xlim(right=left.max() * 1.18 or 1)

@@ -11,7 +11,7 @@ import numpy as np
 import xarray as xr
 
 from .fonts import chinese_font, subplots
-from .style import DIVERGING, FIGURES, SEQUENTIAL, area_names, figure_values, stage_name, title, word
+from .style import DIVERGING, FIGURES, MONEY, SEQUENTIAL, area_names, figure_values, stage_name, title, word
 
 FORMATS = ("png", "svg", "pdf")
 SHORTAGE_HATCHED = ("gap", "gap_per_1000")
@@ -55,7 +55,7 @@ def number(figure: str, value: float, lang: str) -> str:
         return "-"
     if figure == "utilization":
         return f"{value:.2f}"
-    if figure == "cost":
+    if figure in MONEY:
         return f"{value / 1e6:,.1f} M" if lang == "en" else f"{value / 1e4:,.0f}万"
     if FIGURES[figure].diverging:
         return f"{value:+,.0f}"

@@ -43,9 +43,13 @@ FIGURES = {
     "classes_needed": Figure("public classes needed", "所需公办班级数", "classes", "个班", False),
     "teachers_needed": Figure("public teachers needed", "所需公办教师数", "teachers", "名教师", False),
     "cost": Figure("cost of the shortage", "缺口建设成本", "currency", "元", False),
+    "shortage_cost": Figure("cost of the shortage", "缺口建设成本", "currency", "元", False),
+    "capital_cost": Figure("capital spending", "资本支出", "currency", "元", False),
+    "recurrent_cost": Figure("recurrent spending", "经常性支出", "currency", "元", False),
     "public_demand": Figure("public places needed", "公办学位需求", "places", "个学位", False),
 }
 """Figures ``placeplan map --figure`` accepts."""
+MONEY = ("cost", "shortage_cost", "capital_cost", "recurrent_cost")
 
 DIVERGING = "PuOr_r"
 """ColorBrewer purple-orange: orange for shortage, purple for surplus; colour-blind safe, distinct in greyscale."""

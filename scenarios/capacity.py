@@ -255,6 +255,33 @@ def _receiver(where: str, action: Action, lines: Lines, school: int, year: float
     return target
 
 
+def check_purchases(
+    loaded: Loaded, lines: Lines, class_size: dict[str, Array], codes: list[str], years: NDArray[np.int64]
+) -> None:
+    """Places bought in a district and stage must exist in its open private schools, every year bought.
+
+    ``class_size`` is each stage's ``[year, district]`` standard (places of schools given in classes).
+    """
+    kind = np.array(lines.kind, dtype=object)
+    district = np.array([codes.index(d) for d in lines.district], dtype=np.intp)
+    open_ = (lines.opens[None, :] <= years[:, None]) & (years[:, None] < lines.closing()[None, :])
+    private = open_ & (years[:, None] < lines.public_from[lines.parent][None, :]) & (kind != "buy")
+    for buy in np.flatnonzero(kind == "buy"):
+        stage, where = lines.stage[buy], district[buy]
+        same = (np.array(lines.stage) == stage) & (district == where)
+        size = class_size[stage][:, where][:, None]
+        offered = (np.where(np.isnan(lines.places), lines.classes * size, lines.places) * private * same).sum(axis=1)
+        bought = (lines.places * open_ * same * (kind == "buy")).sum(axis=1)
+        short = np.flatnonzero(bought > offered + 1e-9)
+        if short.size:
+            t = short[0]
+            raise ScenarioError(
+                f"{loaded.where('actions', lines.id[buy])}: buys {bought[t]:,.0f} {stage} places in district "
+                f"{codes[where]} in {years[t]}, but its private {stage} schools have {offered[t]:,.0f} places then; "
+                "buy at most what private schools offer"
+            )
+
+
 def read_capacity(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
     """Schools plus actions, as capacity lines."""
     return apply_actions(loaded, read_schools(loaded, codes, stages), codes, stages)

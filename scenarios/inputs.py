@@ -11,7 +11,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..models.population import Flows
-from .capacity import Lines, read_capacity
+from .boundaries import read_boundaries
+from .capacity import Lines, check_purchases, read_capacity
 from .errors import ScenarioError
 from .load import Loaded, shown
 from .params import Param
@@ -218,33 +219,6 @@ def read_districts(loaded: Loaded) -> Districts:
     names = [str(name) for name in table.text("name")]
     names_en = [str(name) for name in table.text("name_en")] if "name_en" in table.frame else names
     return Districts([str(code) for code in codes], names, names_en, table.frame.set_index("code"))
-
-
-def read_boundaries(loaded: Loaded, districts: Districts) -> Any:
-    """District shapes with a ``code`` column matching the district table exactly."""
-    import geopandas as gpd
-    from pyogrio.errors import DataSourceError
-
-    path = loaded.scenario.boundaries
-    if path is None:
-        return None
-    try:
-        shapes = gpd.read_file(path)
-    except (DataSourceError, OSError) as error:
-        raise ScenarioError(f"{loaded.where('boundaries')}: {shown(path)}: cannot read ({error})") from None
-    if "code" not in shapes:
-        raise ScenarioError(f"{shown(path)}: no 'code' property; has {', '.join(c for c in shapes if c != 'geometry')}")
-    shapes["code"] = shapes["code"].astype(str)
-    extra = sorted(set(shapes["code"]) - set(districts.codes))
-    missing = sorted(set(districts.codes) - set(shapes["code"]))
-    if extra or missing:
-        raise ScenarioError(
-            f"{shown(path)}: district codes do not match the district table {shown(loaded.scenario.districts)}: "
-            f"not in the table: {', '.join(extra) or 'none'}; without a shape: {', '.join(missing) or 'none'}"
-        )
-    if shapes["code"].duplicated().any():
-        raise ScenarioError(f"{shown(path)}: code {shapes['code'][shapes['code'].duplicated()].iloc[0]} appears twice")
-    return shapes.set_index("code").loc[districts.codes]
 
 
 def _ages(table: Table, top: int, column: str = "age", lo: int = 0) -> NDArray[np.intp]:
@@ -732,4 +706,7 @@ def read_inputs(loaded: Loaded) -> Inputs:
         )
     stages = [read_stage(loaded, name, stage, years, districts, top) for name, stage in scenario.stages.items()]
     lines = read_capacity(loaded, districts.codes, [stage.name for stage in stages])
-    return Inputs(loaded, years, districts, population, stages, lines, read_boundaries(loaded, districts))
+    check_purchases(loaded, lines, {stage.name: stage.class_size for stage in stages}, districts.codes, years)
+    inputs = Inputs(loaded, years, districts, population, stages, lines)
+    inputs.boundaries = read_boundaries(loaded, districts, inputs.warnings)
+    return inputs

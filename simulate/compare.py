@@ -10,7 +10,17 @@ import xarray as xr
 from ..scenarios import ScenarioError
 from .outputs import publish, results_table
 
-COMPARED = ("public_demand", "public_capacity", "gap", "utilization", "classes_needed", "teachers_needed", "cost")
+COMPARED = (
+    "public_demand",
+    "public_capacity",
+    "gap",
+    "utilization",
+    "classes_needed",
+    "teachers_needed",
+    "capital_cost",
+    "recurrent_cost",
+    "shortage_cost",
+)
 """Figures in ``comparison.csv``, each with its ``_diff`` to the reference."""
 
 
@@ -47,12 +57,15 @@ def comparison_table(results: dict[str, xr.Dataset], reference: str) -> pd.DataF
 
 
 def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
-    """Per stage: peak shortage and its year, places and classes to build, peak teachers, cost, years short.
+    """Per stage: shortage, places and classes to build, teachers, and what the scenario spends.
 
     ``places_to_build`` sums each area's own peak shortage (a school built for
     the peak serves the later years); ``place_years_short`` sums the shortage
     over areas and years: pupils without a public place, year by year, which is
-    what a late school costs.
+    what a late school costs. ``capital_cost`` and ``recurrent_cost`` are the
+    scenario's spending summed over areas and years; ``cost_of_places_to_build``
+    is what building the places still missing would cost, at each area's peak
+    (a shortage lasting five years is one building, never summed over years).
     """
     rows = []
     for stage in result["stage"].values:
@@ -62,16 +75,21 @@ def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
         worst = shortage.fillna(0).argmax("year")  # the year each area's shortage peaks
         at_peak = one.isel(year=worst)
         places = at_peak["gap"].clip(min=0)
+        capital, recurrent = float(one["capital_cost"].sum()), float(one["recurrent_cost"].sum())
         rows.append(
             {
                 "scenario": name,
+                "title": str(result.attrs.get("title", name)),
                 "stage": str(stage),
                 "peak_shortage": float(total.max()),
                 "peak_year": int(one["year"].values[int(np.argmax(total.values))]) if float(total.max()) > 0 else None,
                 "places_to_build": float(places.sum()),
                 "classes_to_build": float(np.ceil(places / at_peak["class_size"] - 1e-9).sum()),
                 "peak_teachers_needed": float(one["teachers_needed"].sum("area").max()),
-                "cost": float(at_peak["cost"].sum()),
+                "capital_cost": capital,
+                "recurrent_cost": recurrent,
+                "spending": capital + recurrent,
+                "cost_of_places_to_build": float(at_peak["shortage_cost"].sum()),
                 "currency": str(result.attrs.get("currency", "")),
                 "years_in_shortage": int((shortage > 0).any("area").sum()),
                 "place_years_short": float(total.sum()),

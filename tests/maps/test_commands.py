@@ -93,14 +93,21 @@ def test_comparison_differences_by_hand():
 
 
 def test_summary_by_hand():
-    summary = summary_table({"ref": REFERENCE}).set_index("stage")
-    primary = summary.loc["primary"]
+    summary = summary_table({"ref": REFERENCE, "alt": ALTERNATIVE}).set_index(["scenario", "stage"])
+    primary = summary.loc[("ref", "primary")]
     # shortages: area 1 100 (2020), 200 (2021); area 2 none
     assert primary["peak_shortage"] == 200 and primary["peak_year"] == 2021
     assert primary["places_to_build"] == 200 and primary["classes_to_build"] == 5  # 200 / 40
     assert primary["place_years_short"] == 300 and primary["years_in_shortage"] == 2
-    assert primary["cost"] == 200_000
-    senior = summary.loc["senior_general"]
+    # building the 200 places still missing, once, at 1,000 a place: never summed over the two short years
+    assert primary["cost_of_places_to_build"] == 200_000
+    # spending: no action; teachers (demand / 20) x 100 a year: (25 + 30 + 15 + 15) x 100
+    assert primary["capital_cost"] == 0 and primary["recurrent_cost"] == 8_500 and primary["spending"] == 8_500
+    alt = summary.loc[("alt", "primary")]
+    # the alternative adds 240 places in area 1 in 2021 at 1,000 each; teachers (25 + 35 + 15 + 17.5) x 100
+    assert alt["capital_cost"] == 240_000 and alt["recurrent_cost"] == 9_250 and alt["spending"] == 249_250
+    assert alt["title"] == "Scenario alt"
+    senior = summary.loc[("ref", "senior_general")]
     assert senior["peak_shortage"] == 100 and senior["years_in_shortage"] == 1
 
 
