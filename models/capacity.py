@@ -26,10 +26,16 @@ def school_places(classes: Array, places: Array, class_size: Array) -> Array:
 
 
 def area_totals(values: Array, area_of: NDArray[np.intp], n_areas: int) -> Array:
-    """Sum ``values[..., unit]`` into ``[..., area]`` given each unit's area index."""
+    """Sum ``values[..., unit]`` into ``[..., area]`` given each unit's area index.
+
+    An unknown (NaN) unit makes its own area's total unknown, and no other's.
+    """
     membership = np.zeros((len(area_of), n_areas))
     membership[np.arange(len(area_of)), area_of] = 1.0
-    return values @ membership
+    unknown = np.isnan(values)
+    if not unknown.any():
+        return values @ membership
+    return np.where(unknown @ membership > 0, np.nan, np.where(unknown, 0.0, values) @ membership)
 
 
 def seat(enrolment: Array, public_choice: Array, private_available: Array) -> tuple[Array, Array]:

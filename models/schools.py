@@ -46,7 +46,8 @@ def allocate(
     taking a closing school's pupils (``-1`` none); ``position`` ``[school, 2]``
     longitude and latitude (NaN unknown); ``forecast`` ``[year, school]`` pupils
     that replace the weight where finite; ``capped`` ``[group]``. A group with
-    pupils and no open school leaves them unplaced.
+    pupils and no open school leaves them unplaced. After each year a school's
+    weight is its pupils, so a school that changes sector brings them along.
     """
     years, _ = group.shape
     weight = np.where(group[0] >= 0, start, 0.0)
@@ -56,6 +57,7 @@ def allocate(
             weight = carry(weight, group[t - 1], group[t], places[t], added[t], into, position)
         used = np.where(np.isfinite(forecast[t]), forecast[t], weight)
         pupils[t] = share(total[t], group[t], used, places[t], capped)
+        weight = np.where((group[t] >= 0) & (total[t][np.maximum(group[t], 0)] > 0), pupils[t], weight)
     return pupils
 
 
@@ -63,16 +65,18 @@ def carry(weight: Array, before: Index, now: Index, places: Array, added: Array,
     """Weights after one year's closures, openings, conversions and expansions."""
     groups = max(int(before.max(initial=-1)), int(now.max(initial=-1)), 0) + 1
     stays = (before >= 0) & (now == before)
-    entering = (now >= 0) & (now != before)
-    new_places = np.where(entering, places, np.where(stays, added, 0.0))
-    targeted, spread = _passed(weight, before, now, stays | entering, into, position)
-    out = np.where(stays, weight, 0.0)
-    kept = np.bincount(now[stays], out[stays], minlength=groups)
-    room = np.bincount(now[now >= 0], places[now >= 0], minlength=groups)
-    grown = np.bincount(now[now >= 0], new_places[now >= 0], minlength=groups)
+    opened = (now >= 0) & (before < 0)
+    moved = (now >= 0) & (before >= 0) & (now != before)  # converted: brings its pupils
+    new_places = np.where(opened, places, np.where(stays, added, 0.0))
+    targeted, spread = _passed(weight, before, now, now >= 0, into, position)
+    out = np.where(stays | moved, weight, 0.0)
+    here = now >= 0
+    kept = np.bincount(now[here], out[here], minlength=groups)
+    room = np.bincount(now[here], places[here], minlength=groups)
+    grown = np.bincount(now[here], new_places[here], minlength=groups)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where((kept > 0) & (room > grown), kept / (room - grown), 1.0)
-    gained = new_places * scale[np.maximum(now, 0)] * (now >= 0)
+    gained = new_places * scale[np.maximum(now, 0)] * here
     return out + np.maximum(gained, targeted) + spread
 
 
@@ -89,7 +93,7 @@ def _passed(
         if target >= 0:
             targeted[target] += weight[school]
             continue
-        base = np.where(open_now & (before == now), weight, 0.0)[peers]
+        base = np.where(before == now, weight, 0.0)[peers]
         spread[peers] += weight[school] * (base / base.sum() if base.sum() > 0 else 1.0 / len(peers))
     return targeted, spread
 
@@ -116,9 +120,10 @@ def share(total: Array, group: Index, weight: Array, places: Array, capped: NDAr
     for _ in range(len(weight) + 1):
         mass = np.bincount(g[active], weight[active], minlength=groups)
         room = np.bincount(g[active], places[active], minlength=groups)
-        by_places = mass[g] <= 0  # a group with no weight left shares by places
-        used = np.where(by_places, places, weight)
-        denominator = np.where(by_places, room[g], mass[g])
+        count = np.bincount(g[active], minlength=groups).astype(float)
+        by_places, evenly = (mass[g] <= 0) & (room[g] > 0), (mass[g] <= 0) & (room[g] <= 0)
+        used = np.where(by_places, places, np.where(evenly, 1.0, weight))  # no weight left: by places, else evenly
+        denominator = np.where(by_places, room[g], np.where(evenly, count[g], mass[g]))
         with np.errstate(divide="ignore", invalid="ignore"):
             part = np.where(active & (denominator > 0), left[g] * used / denominator, 0.0)
         over = active & capped[g] & (part > places * (1 + 1e-12))
@@ -128,6 +133,16 @@ def share(total: Array, group: Index, weight: Array, places: Array, capped: NDAr
         left -= np.bincount(g[over], places[over], minlength=groups)
         active &= ~over
     return out
+
+
+def classes_in_use(pupils: Array, classes: Array, class_size: Array, grades: int) -> Array:
+    """Classes a school runs: its pupils in standard classes, but at least one a grade while it has the rooms.
+
+    ``max(ceil(pupils / class_size), min(classes, grades))`` for a school with
+    pupils: a village school of 60 pupils in six grades runs six classes.
+    """
+    full = np.ceil(pupils / class_size - 1e-9)
+    return np.where(pupils > 0, np.maximum(full, np.minimum(classes, grades)), 0.0)
 
 
 def classes_short(pupils: Array, classes: Array, class_size: Array) -> Array:

@@ -128,9 +128,10 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
 
 
 def apply_actions(loaded: Loaded, lines: Lines, codes: list[str], stages: list[str]) -> Lines:
-    """Apply the scenario's actions in year order (build, expand, close, convert, buy), checking each."""
+    """Apply the scenario's actions year by year, within a year builds first and closures last, checking each."""
     scenario = loaded.scenario
-    actions = sorted(scenario.actions.items(), key=lambda item: (item[1].year or 0, item[0]))
+    order = {"build": 0, "expand": 1, "convert": 2, "buy": 3, "close": 4}
+    actions = sorted(scenario.actions.items(), key=lambda item: (item[1].year or 0, order[item[1].action], item[0]))
     for name, action in actions:
         where = loaded.where("actions", name)
         _check_keys(where, action, codes, stages, scenario.base_year, scenario.end_year)
@@ -215,9 +216,9 @@ def _school_action(where: str, name: str, action: Action, lines: Lines, year: fl
 
 
 def _expand(where: str, name: str, action: Action, lines: Lines, school: int, year: float) -> None:
-    classes = 0.0 if action.classes is None else action.classes
-    grown = classes + sum(
-        lines.classes[i] for i in range(len(lines.id)) if lines.parent[i] == school and lines.kind[i] == "expand"
+    classes = np.nan if action.classes is None else action.classes  # places only: classes follow the class size
+    grown = np.nansum(
+        [classes, *(lines.classes[i] for i in range(len(lines.id)) if lines.parent[i] == school and lines.kind[i] == "expand")]
     )
     most = lines.max_classes[school]
     if lines.classes[school] + grown > most:
@@ -270,8 +271,9 @@ def check_purchases(
         stage, where = lines.stage[buy], district[buy]
         same = (np.array(lines.stage) == stage) & (district == where)
         size = class_size[stage][:, where][:, None]
-        offered = (np.where(np.isnan(lines.places), lines.classes * size, lines.places) * private * same).sum(axis=1)
-        bought = (lines.places * open_ * same * (kind == "buy")).sum(axis=1)
+        places = np.where(np.isnan(lines.places), lines.classes * size, lines.places)
+        offered = np.where(private & same, places, 0.0).sum(axis=1)
+        bought = np.where(open_ & same & (kind == "buy"), lines.places, 0.0).sum(axis=1)
         short = np.flatnonzero(bought > offered + 1e-9)
         if short.size:
             t = short[0]

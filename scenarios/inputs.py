@@ -573,6 +573,11 @@ def _targets(loaded: Loaded, stage: str, years: NDArray[np.int64]) -> dict[str, 
         value = getattr(spec, key)
         if value is None:
             continue
+        if key == "general_share" and stage != "senior_general":
+            raise ScenarioError(
+                f"{loaded.where('targets', stage, key)}: only senior_general has a general share "
+                "(of senior_general + senior_vocational pupils)"
+            )
         if value.by_district:
             raise ScenarioError(
                 f"{loaded.where('targets', stage, key)}: by_district is not allowed; a target is one path for the plan"
@@ -704,6 +709,9 @@ def read_inputs(loaded: Loaded) -> Inputs:
             f"{loaded.where('housing')}: housing developments need population method cohort_component, "
             f"not {scenario.population.method}"
         )
+    for name in scenario.targets:
+        if name not in scenario.stages:
+            raise ScenarioError(f"{loaded.where('targets', name)}: not a stage; stages: {', '.join(scenario.stages)}")
     stages = [read_stage(loaded, name, stage, years, districts, top) for name, stage in scenario.stages.items()]
     lines = read_capacity(loaded, districts.codes, [stage.name for stage in stages])
     check_purchases(loaded, lines, {stage.name: stage.class_size for stage in stages}, districts.codes, years)

@@ -376,17 +376,6 @@ class Scenario(Strict):
             raise ValueError(f"end_year {self.end_year} must be after base_year {self.base_year}, within 100 years")
         return self
 
-    @model_validator(mode="after")
-    def _targets(self) -> Self:
-        for stage, targets in self.targets.items():
-            if stage not in self.stages:
-                raise ValueError(f"targets: {stage!r} is not a stage; stages: {', '.join(self.stages)}")
-            if targets.general_share is not None and stage != "senior_general":
-                raise ValueError(
-                    f"targets.{stage}.general_share: only senior_general has a general share "
-                    "(of senior_general + senior_vocational)"
-                )
-        return self
 
 
 def json_schema() -> dict[str, Any]:

@@ -119,13 +119,21 @@ def _school_forecasts(stage: StageInputs, ids: list[str], schools: NDArray[np.in
     return out
 
 
+def _teachers(stage: StageInputs, pupils: Array, classes: Array, district: NDArray[np.intp]) -> Array:
+    """A school's teachers: by the pupil-teacher ratio, or by the classes it runs where the class standard binds."""
+    by_pupils = pupils / stage.pupil_teacher_ratio[:, district]
+    if stage.teachers_per_class is None:
+        return by_pupils
+    running = sc.classes_in_use(pupils, classes, stage.class_size[:, district], stage.hi - stage.lo + 1)
+    return np.maximum(by_pupils, running * stage.teachers_per_class[:, district])
+
+
 def _figures(
     stage: StageInputs, pupils: Array, places: Array, classes: Array, district: NDArray[np.intp], public: Array
 ) -> dict[str, Array]:
     class_size = stage.class_size[:, district]
     mean = sc.mean_class_size(pupils, classes)
     cap_ = stage.targets.get("max_school_size", np.full(len(pupils), np.nan))[:, None]
-    teachers_per_class = None if stage.teachers_per_class is None else stage.teachers_per_class[:, district]
     with np.errstate(invalid="ignore"):
         return {
             "pupils": pupils,
@@ -137,8 +145,6 @@ def _figures(
             "oversized": (mean > stage.max_class_size[:, district]).astype(float),
             "super_oversized": (mean > sc.SUPER_OVERSIZED).astype(float),
             "over_size_cap": sc.over_size_cap(pupils, cap_),
-            "teachers_needed": gp.teachers_needed(
-                pupils, stage.pupil_teacher_ratio[:, district], class_size, teachers_per_class
-            ),
+            "teachers_needed": _teachers(stage, pupils, classes, district),
             "public": public.astype(float),
         }

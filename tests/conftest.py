@@ -43,13 +43,21 @@ SCENARIO = {
 }
 
 
-def squares(codes: tuple[str, ...] = ("1", "2")) -> str:
-    """GeoJSON of unit squares side by side, one per district code."""
+def squares(codes: tuple[str, ...] = ("1", "2"), scale: float = 1, bowtie: str = "", empty: str = "") -> str:
+    """GeoJSON of unit squares side by side, one per district code (``scale`` times larger).
+
+    The district ``bowtie`` gets a ring that crosses itself; ``empty`` gets no geometry.
+    """
+
+    def ring(i: int, code: str) -> list:
+        corners = [[i, 0], [i + 1, 1], [i + 1, 0], [i, 1]] if code == bowtie else [[i, 0], [i + 1, 0], [i + 1, 1], [i, 1]]
+        return [[x * scale, y * scale] for x, y in [*corners, corners[0]]]
+
     features = [
         {
             "type": "Feature",
             "properties": {"code": code},
-            "geometry": {"type": "Polygon", "coordinates": [[[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]]},
+            "geometry": None if code == empty else {"type": "Polygon", "coordinates": [ring(i, code)]},
         }
         for i, code in enumerate(codes)
     ]

@@ -149,40 +149,78 @@ def housing_profile() -> list[list[object]]:
     return [[a, f"{s:.6f}"] for a, s in enumerate(rounded) if s > 0]
 
 
-STAGES = {  # stage: (ages, enrolment ratio, public share, class size as run, kind, Chinese kind)
-    "preschool": ((3, 5), 0.95, 0.45, 30, "K", "幼儿园"),
-    "primary": ((6, 11), 1.0, 0.94, 50, "P", "小学"),
-    "junior": ((12, 14), 1.0, 0.95, 55, "J", "初中"),
-    "senior_general": ((15, 17), 0.55, 0.9, 50, "G", "普通高中"),
-    "senior_vocational": ((15, 17), 0.35, 0.9, 45, "V", "中职学校"),
+STAGES = {  # stage: (ages, enrolment ratio, public share, class size as run, pupils per teacher, kind, Chinese kind)
+    "preschool": ((3, 5), 0.95, 0.45, 30, 15.0, "K", "幼儿园"),
+    "primary": ((6, 11), 1.0, 0.94, 50, 19.0, "P", "小学"),
+    "junior": ((12, 14), 1.0, 0.95, 55, 13.5, "J", "初中"),
+    "senior_general": ((15, 17), 0.55, 0.9, 50, 12.5, "G", "普通高中"),
+    "senior_vocational": ((15, 17), 0.35, 0.9, 45, 20.0, "V", "中职学校"),
 }
+SPARE_PRIVATE = {("140108", "primary"): 1.6}
+"""Private sectors with more places than families choosing them (most are full): places x this."""
+LOUFAN, LOUFAN_CENTRE = "140123", (111.77, 38.04)
+VILLAGES = 8
+"""Small village primary schools (村小) in Loufan, one class per grade: the rural consolidation option closes them."""
+SCHOOL_COLUMNS = [
+    "id",
+    "name",
+    "district",
+    "stage",
+    "sector",
+    "classes",
+    "places",
+    "pupils",
+    "inclusive",
+    "opens",
+    "closes",
+    "teachers",
+    "max_classes",
+    "lon",
+    "lat",
+]
 
 
 def schools(rng: np.random.Generator, people: list[list[object]]) -> list[list[object]]:
-    """Schools sized to about the 2020 public and private demand of each district."""
+    """Schools sized to about the 2020 public and private demand of each district, with their 2020 pupils.
+
+    Private schools take pupils up to their places (full where families choosing private outnumber
+    them); public schools take the rest, shared in proportion to their classes with some spread.
+    """
     by_age: dict[str, np.ndarray] = {}
     for code, _, age, n in people:
         by_age.setdefault(str(code), np.zeros(TOP + 1))[int(age)] += float(n)
+    pupils_rng = np.random.default_rng(2021)  # pupils, staff and places apart, so the classes stay as they were
     rows = []
     for code, name, _, _, _ in DISTRICTS:
-        for stage, ((lo, hi), ger, public_share, class_size, kind, label) in STAGES.items():
+        for stage, ((lo, hi), ger, public_share, class_size, ratio, kind, label) in STAGES.items():
             pupils = by_age[code][lo : hi + 1].sum() * ger
             if code == XINGHUALING and stage == "preschool":
-                rows += xinghualing_kindergartens(rng, name)
-                continue
-            if code == XINGHUALING and stage == "primary":
+                public, private = xinghualing_kindergartens(rng)
+            elif code == XINGHUALING and stage == "primary":
                 public, private = [int(c) for c in split(900, 49, rng)], [24, 22]
             else:
                 size = {"K": 7, "P": 20, "J": 18, "G": 30, "V": 24}[kind]
                 lag = GROWTH_LAG if code == GROWTH_DISTRICT else 1.0
-                public_classes = pupils * public_share / class_size * rng.uniform(0.9, 1.05) * lag
-                private_classes = pupils * (1 - public_share) / class_size
+                villages = VILLAGES * 2 if code == LOUFAN and stage == "primary" else 0  # 2 classes' worth each
+                public_classes = pupils * public_share / class_size * rng.uniform(0.9, 1.05) * lag - villages
+                private_classes = pupils * (1 - public_share) / class_size * SPARE_PRIVATE.get((code, stage), 1.0)
                 public = [int(c) for c in split(public_classes, max(1, round(public_classes / size)), rng)]
                 private = [int(c) for c in split(private_classes, max(0, round(private_classes / size)), rng)]
-            for sector, counts in (("public", public), ("private", private)):
-                for i, classes in enumerate(counts, 1):
-                    tag = "公办" if sector == "public" else "民办"
-                    inclusive = "yes" if kind == "K" and sector == "private" and i <= 0.75 * len(counts) else ""
+            public, private = [max(c, 1) for c in public], [max(c, 1) for c in private]
+            private_pupils = _private_pupils(pupils_rng, pupils * (1 - public_share), private, class_size)
+            public_total = pupils - private_pupils.sum()
+            if code == LOUFAN and stage == "primary":
+                rows += villages_of_loufan(pupils_rng, name)
+                public_total -= sum(row[7] for row in rows[-VILLAGES:])
+            weights = np.array(public) * pupils_rng.uniform(0.85, 1.15, len(public))
+            public_pupils = public_total * weights / weights.sum()
+            for sector, counts, enrolled in (("public", public, public_pupils), ("private", private, private_pupils)):
+                tag = "公办" if sector == "public" else "民办"
+                for i, (classes, n) in enumerate(zip(counts, enrolled, strict=True), 1):
+                    inclusive = ""
+                    if kind == "K" and sector == "private":
+                        inclusive = ("yes" if i <= 45 else "no") if code == XINGHUALING else _inclusive(i, counts)
+                    here = sector == "public" and code == LOUFAN
                     rows.append(
                         [
                             f"{code}-{kind}{'U' if sector == 'public' else 'R'}{i:03d}",
@@ -190,13 +228,62 @@ def schools(rng: np.random.Generator, people: list[list[object]]) -> list[list[o
                             code,
                             stage,
                             sector,
-                            max(classes, 1),
+                            classes,
                             "",
+                            round(float(n)),
                             inclusive,
                             "",
                             "",
+                            round(float(n) / ratio * pupils_rng.uniform(0.92, 1.08)) if sector == "public" else "",
+                            classes + int(pupils_rng.integers(0, 7)) if sector == "public" else "",
+                            *(_near_loufan(pupils_rng, 0.05) if here else ("", "")),
                         ]
                     )
+    return rows
+
+
+def _inclusive(i: int, counts: list[int]) -> str:
+    return "yes" if i <= 0.75 * len(counts) else ""
+
+
+def _private_pupils(rng: np.random.Generator, choosing: float, classes: list[int], class_size: int) -> np.ndarray:
+    """Pupils of each private school: full when families choosing private outnumber the places, else some empty."""
+    places = np.array(classes, dtype=float) * class_size
+    if choosing >= places.sum():
+        return places
+    filled = places * rng.uniform(0.5, 1.0, len(places))
+    return np.minimum(filled * choosing / filled.sum(), places)
+
+
+def _near_loufan(rng: np.random.Generator, spread: float) -> tuple[float, float]:
+    """A point within ``spread`` degrees of latitude (twice that of longitude) of Loufan's centre."""
+    lon, lat = LOUFAN_CENTRE
+    return round(lon + rng.uniform(-2, 2) * spread, 4), round(lat + rng.uniform(-1, 1) * spread, 4)
+
+
+def villages_of_loufan(rng: np.random.Generator, name: str) -> list[list[object]]:
+    """Eight village schools of six small classes (one per grade), 40-90 pupils, seven to nine teachers."""
+    rows = []
+    for i in range(1, VILLAGES + 1):
+        pupils = int(rng.integers(40, 91))
+        rows.append(
+            [
+                f"{LOUFAN}-PV{i:03d}",
+                f"{name}村小{i}",
+                LOUFAN,
+                "primary",
+                "public",
+                6,
+                120,
+                pupils,
+                "",
+                "",
+                "",
+                int(rng.integers(7, 10)),
+                6,
+                *_near_loufan(rng, 0.1),
+            ]
+        )
     return rows
 
 
@@ -210,40 +297,9 @@ def split(total: float, parts: int, rng: np.random.Generator) -> np.ndarray:
     return classes
 
 
-def xinghualing_kindergartens(rng: np.random.Generator, name: str) -> list[list[object]]:
+def xinghualing_kindergartens(rng: np.random.Generator) -> tuple[list[int], list[int]]:
     """100 kindergartens: 40 public (about 47.7% of the 16,760 children) and 60 private, 45 of them inclusive."""
-    rows = []
-    for i, classes in enumerate(split(266, 40, rng), 1):
-        rows.append(
-            [
-                f"{XINGHUALING}-KU{i:03d}",
-                f"{name}公办幼儿园{i}",
-                XINGHUALING,
-                "preschool",
-                "public",
-                int(classes),
-                "",
-                "",
-                "",
-                "",
-            ]
-        )
-    for i, classes in enumerate(split(300, 60, rng), 1):
-        rows.append(
-            [
-                f"{XINGHUALING}-KR{i:03d}",
-                f"{name}民办幼儿园{i}",
-                XINGHUALING,
-                "preschool",
-                "private",
-                int(classes),
-                "",
-                "yes" if i <= 45 else "no",
-                "",
-                "",
-            ]
-        )
-    return rows
+    return [int(c) for c in split(266, 40, rng)], [int(c) for c in split(300, 60, rng)]
 
 
 def main() -> None:
@@ -270,11 +326,7 @@ def main() -> None:
     write("births.csv", ["district", "year", "births"], births())
     write("migration.csv", ["district", "sex", "age", "net_migrants"], migration())
     write("housing_age_profile.csv", ["age", "share"], housing_profile())
-    write(
-        "schools.csv",
-        ["id", "name", "district", "stage", "sector", "classes", "places", "inclusive", "opens", "closes"],
-        schools(rng, people),
-    )
+    write("schools.csv", SCHOOL_COLUMNS, schools(rng, people))
     write("primary_history.csv", ["district", "grade", "year", "pupils"], primary_history(people))
 
 

@@ -36,6 +36,10 @@ def tiny_variants(draw):
         }
         for i in range(draw(st.integers(0, 3)))
     }
+    if draw(st.booleans()):
+        actions["convert"] = {"action": "convert", "school": "P2", "year": draw(st.integers(2020, 2021))}
+    if draw(st.booleans()):
+        actions["shut"] = {"action": "close", "school": "P1", "year": draw(st.integers(2021, 2023))}
     return {"stages": {**SCENARIO["stages"], "primary": primary}, "actions": actions}, migration
 
 
@@ -56,6 +60,26 @@ def test_gap_is_public_demand_minus_public_capacity_everywhere(variant):
     assert np.allclose(gap, (result["public_demand"] - result["public_capacity"]).where(planned), equal_nan=True)
     assert result["gap"].where(planned, 0.0).notnull().all()
     assert result["gap"].where(~planned).isnull().all()
+
+
+@run_settings
+@given(tiny_variants())
+def test_every_pupil_sits_once_and_schools_sum_to_their_area(variant):
+    result = _run(*variant)
+    planned = result["planned"]
+    enrolment, private, public = (result[n].where(planned) for n in ("enrolment", "private_enrolment", "public_demand"))
+    assert np.allclose(private + public, enrolment, equal_nan=True)
+    assert ((private >= -1e-9) & (private <= result["private_capacity"] + 1e-9)).where(planned, True).all()
+    seated = np.minimum(public, result["bought_places"])
+    for stage in result["stage"].values:
+        schools = result.sel(school=result["school_stage"] == stage)
+        for area in result["area"].values[planned.sel(stage=stage).values]:
+            mine = schools.sel(school=schools["school_area"] == area)
+            for sector, total in ((1, public - seated), (0, private + seated)):
+                pupils = mine["school_pupils"].where(mine["school_public"] == sector)
+                has_school = pupils.notnull().any("school")
+                expected = total.sel(stage=stage, area=area).where(has_school)
+                assert np.allclose(pupils.sum("school").where(has_school), expected, equal_nan=True)
 
 
 @run_settings

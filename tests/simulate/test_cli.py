@@ -87,6 +87,7 @@ def _replace(table: str, old: str, new: str) -> dict[str, str]:
     return {table: TABLES[table].replace(old, new, 1)}
 
 
+BUY = {"action": "buy", "district": "1", "stage": "primary", "year": 2021, "until": 2021, "places": 300}
 BAD_INPUT = {
     "unknown key": (
         {"stages": {**SCENARIO["stages"], "primary": {**SCENARIO["stages"]["primary"], "clas_size": 45}}},
@@ -184,6 +185,111 @@ BAD_INPUT = {
         None,
         "scenario.yaml: (top level): end_year 2019 must be after base_year 2020, within 100 years",
     ),
+    "action before the base year": (
+        {"actions": {"early": {"action": "build", "district": "1", "stage": "primary", "year": 2018, "classes": 5}}},
+        None,
+        "scenario.yaml: actions.early.year: 2018 is outside the run; actions take effect from base_year 2020 "
+        "to end_year 2023",
+    ),
+    "purchase past the end": (
+        {"actions": {"buy": {**BUY, "until": 2030}}},
+        None,
+        "scenario.yaml: actions.buy.until: 2030 is outside the run; actions take effect from base_year 2020 "
+        "to end_year 2023",
+    ),
+    "action on a school of another stage": (
+        {"actions": {"shut": {"action": "close", "school": "P1", "year": 2022, "stage": "senior"}}},
+        None,
+        "scenario.yaml: actions.shut.stage: school 'P1' is a primary school, not senior",
+    ),
+    "action on a closed school": (
+        {"actions": {"grow": {"action": "expand", "school": "P2", "year": 2023, "classes": 1}}},
+        None,
+        "scenario.yaml: actions.grow.year: school 'P2' is already closed in 2023 (it closes in 2022)",
+    ),
+    "action before a school opens": (
+        {"actions": {"to_public": {"action": "convert", "school": "P3", "year": 2020}}},
+        None,
+        "scenario.yaml: actions.to_public.year: school 'P3' is not open yet in 2020 (it opens in 2021)",
+    ),
+    "expansion beyond max_classes": (
+        {"actions": {"grow": {"action": "expand", "school": "P1", "year": 2021, "classes": 3}}},
+        {"schools.csv": "id,name,district,stage,sector,classes,max_classes\nP1,One,1,primary,public,10,12\n"},
+        "scenario.yaml: actions.grow.classes: expanding school 'P1' to 13 classes; its max_classes is 12",
+    ),
+    "pupils sent to another district": (
+        {"actions": {"shut": {"action": "close", "school": "P1", "year": 2022, "into": "P3"}}},
+        None,
+        "scenario.yaml: actions.shut.into: 'P3' is a primary school in district 2; pupils of 'P1' need a primary "
+        "school in district 1",
+    ),
+    "buying more than private schools have": (
+        {"actions": {"buy": BUY}},
+        None,
+        "scenario.yaml: actions.buy: buys 300 primary places in district 1 in 2021, but its private primary schools "
+        "have 200 places then; buy at most what private schools offer",
+    ),
+    "base population missing an age": (
+        None,
+        _replace("population.csv", "1,male,7,100\n", ""),
+        "population.csv: no row for district 1, sex male, age 7; every district, sex and age 0..50 is needed "
+        "(write 0 where there is nobody)",
+    ),
+    "planning area with another district's code": (
+        None,
+        {"districts.csv": TABLES["districts.csv"].replace(",9,九县", ",1,九县")},
+        "districts.csv: county 1 groups districts 1, 2 but is also the code of district 1; a planning area may "
+        "share a code only with its one district",
+    ),
+    "sex ratio given as a share of boys": (
+        {"population": {**SCENARIO["population"], "sex_ratio_at_birth": 0.512}},
+        None,
+        "scenario.yaml: population.sex_ratio_at_birth: 0.512 is out of range; must be boys per girl at birth, 0.9..1.3",
+    ),
+    "infant survival for one sex": (
+        {"population": {**SCENARIO["population"], "infant_survival": {"female": 0.99}}},
+        None,
+        "scenario.yaml: population.infant_survival: give both female and male",
+    ),
+    "target of an unknown stage": (
+        {"targets": {"junior": {"ger": 0.9}}},
+        None,
+        "scenario.yaml: targets.junior: not a stage; stages: primary, senior",
+    ),
+    "general share of a stage without one": (
+        {"targets": {"primary": {"general_share": 0.6}}},
+        None,
+        "scenario.yaml: targets.primary.general_share: only senior_general has a general share "
+        "(of senior_general + senior_vocational pupils)",
+    ),
+    "flow from a district to itself": (
+        {"population": {**SCENARIO["population"], "flows": "flows.csv"}},
+        {"flows.csv": "origin,destination,sex,age,persons\n1,1,female,30,40\n"},
+        "flows.csv row 2 (origin 1): origin and destination are both 1",
+    ),
+    "self-intersecting boundary": (
+        None,
+        {"districts.geojson": squares(bowtie="2")},
+        "districts.geojson: district 2 has an invalid shape (Self-intersection[1.5 0.5]); repair it, e.g. QGIS "
+        "Vector > Geometry Tools > Fix Geometries",
+    ),
+    "empty boundary": (
+        None,
+        {"districts.geojson": squares(empty="1")},
+        "districts.geojson: district 1 has no shape (empty geometry)",
+    ),
+    "projected boundary without a CRS": (
+        None,
+        {"districts.geojson": squares(scale=100_000)},
+        "districts.geojson: coordinates run 0..200,000 by 0..100,000, not longitude and latitude, and the file "
+        "names no CRS; save it with its CRS (or in EPSG:4326)",
+    ),
+    "boundaries from the network": (
+        {"boundaries": "/vsicurl/http://example.com/districts.geojson"},
+        None,
+        "scenario.yaml: boundaries: /vsicurl/http:/example.com/districts.geojson: no such file (boundaries must be "
+        "a local file)",
+    ),
     "stage of an unknown planning area": (
         {
             "stages": {
@@ -248,3 +354,15 @@ def test_strict_turns_warnings_into_errors(tmp_path, monkeypatch):
         result.stderr
         == "Error: scenario.yaml: --strict: capacity: no public senior places in area 9 (九县) in any year\n"
     )
+
+
+def test_overlapping_districts_are_a_warning_and_an_error_when_strict(tmp_path, monkeypatch):
+    shapes = json.loads(squares())
+    shapes["features"][1]["geometry"]["coordinates"] = [[[0.5, 0], [1.5, 0], [1.5, 1], [0.5, 1], [0.5, 0]]]
+    scenario = write_tiny(tmp_path / "tiny", tables={"districts.geojson": json.dumps(shapes)})
+    monkeypatch.chdir(scenario.parent)
+    warning = "boundaries: districts 1 and 2 overlap (50% of the smaller) in districts.geojson; maps will draw both over the same ground"
+    result = invoke("validate", "scenario.yaml")
+    assert result.exit_code == 0 and result.stderr == f"warning: {warning}\n"
+    strict = invoke("validate", "scenario.yaml", "--strict")
+    assert strict.exit_code == 2 and strict.stderr == f"Error: scenario.yaml: --strict: {warning}\n"
