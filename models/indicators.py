@@ -37,8 +37,3 @@ def achieved_share(pupils: Array, achieved: Array) -> Array:
 def general_share(general: Array, vocational: Array) -> Array:
     """普职比 as the general share of senior secondary: ``general / (general + vocational)``."""
     return _ratio(general, general + vocational)
-
-
-def shortfall(target: Array, base: Array, achieved: Array) -> Array:
-    """Places missing to reach a share ``target`` of ``base``: ``max(0, target * base - achieved)``."""
-    return np.maximum(target * base - achieved, 0.0)

@@ -103,7 +103,7 @@ def add_migration(population: Array, migrants: Array) -> tuple[Array, Array]:
 
 @dataclass(frozen=True)
 class Flows:
-    """Moves between districts: ``persons[year, ..., pair, sex, age]`` from ``origin[pair]`` to ``destination[pair]``."""
+    """Moves between districts: ``persons[year, ..., pair, sex, age]`` from ``origin`` to ``destination``."""
 
     origin: NDArray[np.intp]
     destination: NDArray[np.intp]

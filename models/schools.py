@@ -89,7 +89,7 @@ def _passed(
         peers = np.flatnonzero(open_now & (now == before[school]))
         if not len(peers):
             continue
-        target = into[school] if into[school] in peers else _nearest(school, peers, position)
+        target = into[school] if into[school] in peers else _nearest(int(school), peers, position)
         if target >= 0:
             targeted[target] += weight[school]
             continue
@@ -146,7 +146,7 @@ def classes_in_use(pupils: Array, classes: Array, class_size: Array, grades: int
 
 
 def classes_short(pupils: Array, classes: Array, class_size: Array) -> Array:
-    """Classrooms missing to seat the pupils at the standard class size: ``max(0, ceil(pupils / class_size) - classes)``."""
+    """Classrooms missing to seat the pupils in standard classes: ``max(0, ceil(pupils / class_size) - classes)``."""
     return np.maximum(np.ceil(pupils / class_size - 1e-9) - classes, 0.0)
 
 

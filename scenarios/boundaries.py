@@ -9,7 +9,6 @@ their CRS), and overlapping districts are a warning.
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-
 from .errors import ScenarioError
 from .load import Loaded, shown
 
@@ -28,11 +27,13 @@ def read_boundaries(loaded: Loaded, districts: "Districts", warnings: list[str])
         return None
     where = f"{loaded.where('boundaries')}: {shown(path)}"
     if Path(path).suffix.lower() not in FORMATS:
-        raise ScenarioError(f"{where}: unsupported format; use GeoJSON (.geojson), GeoPackage (.gpkg) or shapefile (.shp)")
+        raise ScenarioError(
+            f"{where}: unsupported format; use GeoJSON (.geojson), GeoPackage (.gpkg) or shapefile (.shp)"
+        )
     if not Path(path).is_file():
         raise ScenarioError(f"{where}: no such file (boundaries must be a local file)")
     import geopandas as gpd
-    from pyogrio.errors import DataSourceError, DataLayerError
+    from pyogrio.errors import DataLayerError, DataSourceError
 
     try:
         shapes = gpd.read_file(path, engine="pyogrio")
@@ -103,6 +104,3 @@ def _overlaps(shapes: Any, name: str) -> list[str]:
                 f"in {name}; maps will draw both over the same ground"
             )
     return notes
-
-
-

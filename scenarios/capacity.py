@@ -8,6 +8,7 @@ stage that is open then, and stay within the school's ``max_classes``.
 """
 
 from dataclasses import dataclass, field, fields
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,7 +69,7 @@ class Lines:
             if isinstance(current, list):
                 current.append(value)
             else:
-                setattr(self, column.name, np.append(current, value))
+                setattr(self, column.name, np.append(current, cast(Any, value)))
         return index
 
     def closing(self) -> Array:
@@ -217,9 +218,8 @@ def _school_action(where: str, name: str, action: Action, lines: Lines, year: fl
 
 def _expand(where: str, name: str, action: Action, lines: Lines, school: int, year: float) -> None:
     classes = np.nan if action.classes is None else action.classes  # places only: classes follow the class size
-    grown = np.nansum(
-        [classes, *(lines.classes[i] for i in range(len(lines.id)) if lines.parent[i] == school and lines.kind[i] == "expand")]
-    )
+    earlier = (lines.parent == school) & (np.array(lines.kind) == "expand")
+    grown = np.nansum([classes, *lines.classes[earlier]])
     most = lines.max_classes[school]
     if lines.classes[school] + grown > most:
         raise ScenarioError(

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..models import SEXES
 from ..models.population import Flows
 from .boundaries import read_boundaries
 from .capacity import Lines, check_purchases, read_capacity
@@ -203,7 +204,7 @@ def _by_sex(
 ) -> Array:
     """A parameter that may be given by sex, as ``[year, district, sex]``."""
     if isinstance(value, BySex):
-        return np.stack([_param(loaded, value.female, keys, years, codes), _param(loaded, value.male, keys, years, codes)], -1)
+        return np.stack([_param(loaded, getattr(value, sex), keys, years, codes) for sex in SEXES], axis=-1)
     return np.repeat(_param(loaded, value, keys, years, codes)[..., None], 2, axis=-1)
 
 

@@ -119,7 +119,7 @@ class Population(Strict):
     """Fertility (``cohort_component`` only)."""
     sex_ratio_at_birth: SexRatio = 1.11  # type: ignore[valid-type]
     """Males born per female, 0.9..1.3 (a share of boys such as 0.512 is not a ratio)."""
-    infant_survival: ShareBySex = 0.995
+    infant_survival: ShareBySex = 0.995  # type: ignore[assignment]
     """Survival from birth to the next reference date; one value, or ``{female: ..., male: ...}``."""
     births: Table | None = None
     """Table ``district, year, births``: observed or projected births, replacing the fertility model."""
@@ -375,7 +375,6 @@ class Scenario(Strict):
         if not self.base_year < self.end_year <= self.base_year + 100:
             raise ValueError(f"end_year {self.end_year} must be after base_year {self.base_year}, within 100 years")
         return self
-
 
 
 def json_schema() -> dict[str, Any]:

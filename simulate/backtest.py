@@ -18,8 +18,8 @@ import pandas as pd
 import xarray as xr
 
 from ..scenarios import Inputs, ScenarioError
-from .records import forecast_units, to_districts
 from .outputs import publish
+from .records import forecast_units, to_districts
 
 
 def backtest(inputs: Inputs, origins: list[int], horizons: list[int]) -> pd.DataFrame:

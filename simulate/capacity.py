@@ -12,7 +12,9 @@ from ..scenarios.capacity import Lines
 from ..scenarios.inputs import Inputs, StageInputs
 
 
-def line_places(stage: StageInputs, lines: Lines, mine: NDArray[np.intp], codes: list[str], years: Array) -> Array:
+def line_places(
+    stage: StageInputs, lines: Lines, mine: NDArray[np.intp], codes: list[str], years: NDArray[np.int64]
+) -> Array:
     """Places ``[year, line]`` of the stage's lines ``mine`` in the years they are open."""
     district = np.array([codes.index(lines.district[i]) for i in mine], dtype=np.intp)
     open_ = cap.is_open(lines.opens[mine], lines.closing()[mine], years)

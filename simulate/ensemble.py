@@ -22,8 +22,8 @@ from .backtest import replayed_errors
 from .capacity import capacities
 from .engine import assemble
 from .figures import areas, stage_figures
-from .records import with_housing_pupils, with_projected_births
 from .project import project
+from .records import with_housing_pupils, with_projected_births
 
 QUANTILES = (0.05, 0.5, 0.95)
 BANDED = (
@@ -95,10 +95,7 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
     stages = [
         replace(
             stage,
-            **{
-                key: by_year(getattr(stage, key))
-                for key in RATES
-            },
+            **{key: by_year(getattr(stage, key)) for key in RATES},
             area_of=[stage.area_of[i] for i in index],
             capacity={name: values[:, index] for name, values in caps.items()},
             progression=None if stage.progression is None else _progression_subset(stage.progression, index),

@@ -8,6 +8,7 @@ sector takes the rest.
 """
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..models import capacity as cap
 from ..models import costs
@@ -87,7 +88,7 @@ def area_standard(values: Array, stage: StageInputs) -> Array:
     return values[:, [stage.area_of.index(a) for a in dict.fromkeys(stage.area_of)]]
 
 
-def stage_pupils(stage: StageInputs, population: Array, years: Array) -> tuple[Array, Array]:
+def stage_pupils(stage: StageInputs, population: Array, years: NDArray[np.int64]) -> tuple[Array, Array]:
     """School-age population and pupils ``[year, ..., district]`` (from records where the stage has them)."""
     sap = enr.school_age_population(population, stage.lo, stage.hi)
     nb = sap.ndim - 2

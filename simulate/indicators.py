@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import xarray as xr
+from numpy.typing import NDArray
 
 from ..models import capacity as cap
 from ..models import indicators as ind
@@ -94,7 +95,7 @@ def _school_sums(inputs: Inputs, result: xr.Dataset) -> dict[str, Array]:
             result["school_public"].values[mine] == 0
         )
 
-        def total(values: Array) -> Array:
+        def total(values: Array, area: NDArray[np.intp] = area) -> Array:
             return cap.area_totals(values.T, area, len(areas)).T
 
         sums["private_inclusive"][k] = total(pupils * inclusive) * private_own[k]
@@ -120,27 +121,25 @@ def _school_sums(inputs: Inputs, result: xr.Dataset) -> dict[str, Array]:
 def _shortfall(result: xr.Dataset, name: str, target: xr.DataArray) -> xr.DataArray:
     """Places missing to meet ``target`` of indicator ``name`` (0 where met)."""
     achieved = result["achieved_enrolment"]
-    if name == "ger":
-        return ind.shortfall(target, result["school_age_population"], achieved)
-    if name == "public_share":
-        return ind.shortfall(target, achieved, result["public_pupils"])
-    if name == "inclusive_share":
-        return ind.shortfall(target, achieved, result["inclusive_pupils"])
-    if name == "general_share":
-        if "senior_vocational" not in result["stage"]:
-            return xr.full_like(target, np.nan)
-        vocational = achieved.sel(stage="senior_vocational", drop=True)
-        return ind.shortfall(target, achieved + vocational, achieved)
     if name == "oversized_class_share":
         return result["oversized_excess"].where(result["oversized_class_share"] > target + 1e-9, 0.0)
-    return result["pupils_over_size_cap"]
+    if name == "largest_school":
+        return result["pupils_over_size_cap"]
+    if name == "general_share":  # general places to reach the share of general plus vocational pupils
+        if "senior_vocational" not in result["stage"]:
+            return xr.full_like(target, np.nan)
+        base = achieved + achieved.sel(stage="senior_vocational", drop=True)
+    else:
+        base = result["school_age_population"] if name == "ger" else achieved
+    reached = {"ger": achieved, "public_share": result["public_pupils"], "inclusive_share": result["inclusive_pupils"]}
+    return (target * base - reached.get(name, achieved)).clip(min=0.0)
 
 
 def indicator_table(result: xr.Dataset) -> pd.DataFrame:
     """``indicators.csv``: per planned area, stage, year and indicator: value, target, met, shortfall in places."""
     frames = []
     for name, indicator in INDICATORS.items():
-        value = result[indicator.value]
+        value = result[indicator.value].where(result["planned"])
         target = result[f"target_{indicator.target}"].broadcast_like(value)
         met = (value <= target + 1e-9) if indicator.at_most else (value >= target - 1e-9)
         table = xr.Dataset(
@@ -151,7 +150,6 @@ def indicator_table(result: xr.Dataset) -> pd.DataFrame:
                 "shortfall_places": _shortfall(result, name, target).where(target.notnull()),
             }
         ).to_dataframe()
-        table = table[result["planned"].to_series().reindex(table.index.droplevel("year")).to_numpy()]
         frames.append(table.dropna(subset=["value"]).reset_index().assign(indicator=name))
     table = pd.concat(frames, ignore_index=True)
     table["met"] = table["met"].map({1.0: True, 0.0: False})
@@ -161,8 +159,8 @@ def indicator_table(result: xr.Dataset) -> pd.DataFrame:
         "stage": {name: i for i, name in enumerate(result["stage"].values)},
         "indicator": {name: i for i, name in enumerate(INDICATORS)},
     }
-    return (
-        table[[*columns, "shortfall_places"]]
-        .sort_values(["stage", "area", "indicator", "year"], key=lambda c: c.map(order[c.name]) if c.name in order else c)
-        .reset_index(drop=True)
-    )
+
+    def ordered(column: pd.Series) -> pd.Series:
+        return column.map(order[str(column.name)]) if column.name in order else column
+
+    return table[[*columns, "shortfall_places"]].sort_values(["stage", "area", "indicator", "year"], key=ordered)

@@ -18,6 +18,8 @@ from ..scenarios.inputs import Inputs, StageInputs
 from .capacity import line_classes, line_places
 from .records import forecast_units
 
+Years = NDArray[np.int64]
+
 SCHOOL_FIGURES = (
     "pupils",
     "places",
@@ -70,8 +72,8 @@ def _stage_schools(
     of_stage = np.array(lines.stage) == stage.name
     schools = np.flatnonzero(of_stage & np.isin(kind, ["school", "build"]))
     parts = np.flatnonzero(of_stage & (kind != "buy"))
-    position = {line: i for i, line in enumerate(schools)}
-    owner = np.array([position[lines.parent[line]] for line in parts], dtype=np.intp)
+    position = {int(line): i for i, line in enumerate(schools)}
+    owner = np.array([position[int(lines.parent[line])] for line in parts], dtype=np.intp)
     line_places_ = line_places(stage, lines, parts, codes, years)
     places = _fold(line_places_, owner, len(schools))
     classes = _fold(line_classes(stage, lines, parts, codes, line_places_), owner, len(schools))
@@ -105,7 +107,7 @@ def _stage_schools(
     return schools, {name: values * shown for name, values in figures.items()}, np.array(area_names)[area]
 
 
-def _school_forecasts(stage: StageInputs, ids: list[str], schools: NDArray[np.intp], years: Array) -> Array:
+def _school_forecasts(stage: StageInputs, ids: list[str], schools: NDArray[np.intp], years: Years) -> Array:
     """Grade-progression pupils ``[year, school]`` of schools with records by school (NaN for the others)."""
     out = np.full((len(years), len(schools)), np.nan)
     p = stage.progression
@@ -129,7 +131,12 @@ def _teachers(stage: StageInputs, pupils: Array, classes: Array, district: NDArr
 
 
 def _figures(
-    stage: StageInputs, pupils: Array, places: Array, classes: Array, district: NDArray[np.intp], public: Array
+    stage: StageInputs,
+    pupils: Array,
+    places: Array,
+    classes: Array,
+    district: NDArray[np.intp],
+    public: NDArray[np.bool_],
 ) -> dict[str, Array]:
     class_size = stage.class_size[:, district]
     mean = sc.mean_class_size(pupils, classes)

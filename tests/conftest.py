@@ -50,7 +50,9 @@ def squares(codes: tuple[str, ...] = ("1", "2"), scale: float = 1, bowtie: str =
     """
 
     def ring(i: int, code: str) -> list:
-        corners = [[i, 0], [i + 1, 1], [i + 1, 0], [i, 1]] if code == bowtie else [[i, 0], [i + 1, 0], [i + 1, 1], [i, 1]]
+        corners = [[i, 0], [i + 1, 0], [i + 1, 1], [i, 1]]
+        if code == bowtie:
+            corners[1], corners[2] = corners[2], corners[1]
         return [[x * scale, y * scale] for x, y in [*corners, corners[0]]]
 
     features = [

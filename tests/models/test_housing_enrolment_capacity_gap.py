@@ -5,8 +5,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from placeplan.models.capacity import area_totals, is_open, school_places
-from placeplan.models.enrolment import enrolment, inclusive_demand, public_demand, school_age_population
 from placeplan.models.costs import shortage_cost
+from placeplan.models.enrolment import enrolment, inclusive_demand, public_demand, school_age_population
 from placeplan.models.gap import classes_needed, gap, teachers_needed, utilization
 from placeplan.models.housing import development_migrants, pupil_yield
 

@@ -77,6 +77,8 @@ def test_flows_move_people_without_creating_any(seed, districts, batch, size):
     np.add.at(asked, pairs[:, 0], np.broadcast_to(persons, (len(pairs), *before.shape[1:])))
     left = np.minimum(asked, before)  # what could leave each cell
     received = np.zeros_like(before)
-    np.add.at(received, pairs[:, 1], persons * np.where(asked > 0, left / np.where(asked > 0, asked, 1), 0)[pairs[:, 0]])
+    np.add.at(
+        received, pairs[:, 1], persons * np.where(asked > 0, left / np.where(asked > 0, asked, 1), 0)[pairs[:, 0]]
+    )
     np.testing.assert_allclose(population, before - left + received, atol=1e-9)
     np.testing.assert_allclose(unmoved, (asked - left).sum(axis=(-2, -1)), atol=1e-9)

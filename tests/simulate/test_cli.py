@@ -361,7 +361,10 @@ def test_overlapping_districts_are_a_warning_and_an_error_when_strict(tmp_path, 
     shapes["features"][1]["geometry"]["coordinates"] = [[[0.5, 0], [1.5, 0], [1.5, 1], [0.5, 1], [0.5, 0]]]
     scenario = write_tiny(tmp_path / "tiny", tables={"districts.geojson": json.dumps(shapes)})
     monkeypatch.chdir(scenario.parent)
-    warning = "boundaries: districts 1 and 2 overlap (50% of the smaller) in districts.geojson; maps will draw both over the same ground"
+    warning = (
+        "boundaries: districts 1 and 2 overlap (50% of the smaller) in districts.geojson; "
+        "maps will draw both over the same ground"
+    )
     result = invoke("validate", "scenario.yaml")
     assert result.exit_code == 0 and result.stderr == f"warning: {warning}\n"
     strict = invoke("validate", "scenario.yaml", "--strict")

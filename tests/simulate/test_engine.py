@@ -55,15 +55,15 @@ ACTIONS = {
     "bigger_one": {"action": "expand", "school": "P1", "year": 2021, "places": 100},
     "close_three": {"action": "close", "school": "P3", "year": 2023},
     "convert_two": {"action": "convert", "school": "P2", "year": 2021},
-    "buy_places": {"action": "buy", "district": "1", "stage": "primary", "year": 2022, "until": 2022, "places": 30},
+    "buy_places": {"action": "buy", "district": "1", "stage": "primary", "year": 2020, "until": 2020, "places": 30},
 }
 
 
 def test_actions_change_capacity_from_their_year(tmp_path):
     result = simulate(write_tiny(tmp_path, {"actions": ACTIONS}))
     capacity = result["public_capacity"].sel(stage="primary")
-    # area 1: P1 400 (+100 from 2021), P2 private 200 public from 2021 until it closes in 2022, 30 bought in 2022
-    assert capacity.sel(area="1").values == pytest.approx([400, 700, 530, 500])
+    # area 1: P1 400 (+100 from 2021), 30 bought from P2 in 2020, P2 public from 2021 until it closes in 2022
+    assert capacity.sel(area="1").values == pytest.approx([430, 700, 500, 500])
     # area 2: P3 300 from 2021 until closed in 2023; new school 5 x 40 from 2022
     assert capacity.sel(area="2").values == pytest.approx([0, 300, 500, 200])
 
