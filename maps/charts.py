@@ -67,7 +67,7 @@ SUMMARY = {
     "places_to_build": ("public places to build", "需新增公办学位"),
     "classes_to_build": ("classes to build", "需新增班级"),
     "place_years_short": ("pupil-years without a public place", "缺位人年"),
-    "spending": ("capital + recurrent spending", "资本支出与经常性支出"),
+    "extra_spending": ("spending beyond the reference: capital + recurrent", "较基准多支出：资本 + 经常性"),
 }
 
 
@@ -79,25 +79,43 @@ def _compact(value: float, _: object = None) -> str:
 
 
 def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None = None) -> Any:
-    """Summary figures per scenario, stacked by stage: one panel per figure, scenarios down the side."""
+    """Summary figures per scenario, stacked by stage: one panel per figure, scenarios down the side.
 
+    Spending is shown against the reference (what an option spends more, or less), since teachers'
+    salaries, the same in every option, would hide the difference.
+    """
+    reference = reference or str(summary["scenario"].iloc[0])
+    base = summary[summary["scenario"] == reference].set_index("stage")["spending"]
+    summary = summary.assign(extra_spending=summary["spending"] - summary["stage"].map(base))
     marked = f"{reference} (reference)" if lang == "en" else f"{reference}（基准）"
     summary = summary.assign(scenario=summary["scenario"].replace({reference: marked}))
     stages = list(dict.fromkeys(summary["stage"]))
     scenarios = list(dict.fromkeys(summary["scenario"]))[::-1]
     fig, axes = subplots(2, 2, figsize=(11, 2.2 + 0.45 * len(scenarios) * 2), layout="constrained", sharey=True)
     for ax, (figure, names) in zip(axes.flat, SUMMARY.items(), strict=True):
-        table = summary.pivot(index="scenario", columns="stage", values=figure).loc[scenarios, stages]
-        left = pd.Series(0.0, index=scenarios)
+        table = summary.pivot(index="scenario", columns="stage", values=figure).loc[scenarios, stages].fillna(0)
+        above, below = pd.Series(0.0, index=scenarios), pd.Series(0.0, index=scenarios)
         for colour, stage in zip(STAGE_COLOURS, stages, strict=False):
-            ax.barh(scenarios, table[stage], left=left, color=colour, label=stage_name(stage, lang), height=0.7)
-            left += table[stage].fillna(0)
-        for y, total in enumerate(left):
-            ax.text(total, y, f" {_compact(total)}", va="center", fontsize=7)
-        unit = f" ({summary['currency'].iloc[0]})" if figure == "spending" and "currency" in summary else ""
+            values = table[stage]
+            left = above.where(values >= 0, below)
+            ax.barh(scenarios, values, left=left, color=colour, label=stage_name(stage, lang), height=0.7)
+            above, below = above + values.clip(lower=0), below + values.clip(upper=0)
+        for y, total in enumerate(table.sum(axis=1)):
+            end = above.iloc[y] if total >= 0 else below.iloc[y]
+            ax.text(
+                end,
+                y,
+                f" {_compact(total)} " if total else " 0",
+                va="center",
+                ha="left" if total >= 0 else "right",
+                fontsize=7,
+            )
+        unit = f" ({summary['currency'].iloc[0]})" if figure == "extra_spending" and "currency" in summary else ""
         ax.set_title((names[0] if lang == "en" else names[1]) + unit, fontsize=10)
         ax.xaxis.set_major_formatter(_compact)
-        ax.set_xlim(right=left.max() * 1.18 or 1)
+        span = max(above.max(), -below.min()) or 1
+        ax.set_xlim(below.min() - 0.18 * span * (below.min() < 0), above.max() + 0.18 * span)
+        ax.axvline(0, color="#303030", linewidth=0.8)
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(labelsize=8)
     handles, labels = axes[0, 0].get_legend_handles_labels()
