@@ -211,3 +211,10 @@ def test_a_flow_larger_than_its_origin_moves_only_what_is_there(tmp_path):
     assert float(result["population"].sel(year=2021).sum()) == pytest.approx(
         float(result["population"].sel(year=2020).sum() + result["births"].sel(year=2020).sum())
     )
+
+
+def test_infant_survival_by_sex(tmp_path):
+    population = {**SCENARIO["population"], "infant_survival": {"female": 1.0, "male": 0.5}}
+    result = simulate(write_tiny(tmp_path, {"population": population}))
+    # 100 births (SRB 1): 50 girls all survive, 25 of the 50 boys
+    assert result["population"].sel(district="1", year=2021, age=0).values == pytest.approx([50, 25])

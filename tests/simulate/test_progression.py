@@ -136,6 +136,28 @@ def test_school_records_are_forecast_by_school_and_add_up(tmp_path):
     assert pupils.sel(area="2").values == pytest.approx([600, 600, 700, 700])  # one school: its own ratios
 
 
+def test_school_records_give_the_pupils_of_their_schools(tmp_path):
+    records = "school,district,grade,year,pupils\n" + "".join(
+        f"{s},{d},{g},{y},{n}\n"
+        for s, d, n in (("P1", 1, 30), ("P4", 1, 70), ("P3", 2, 100))
+        for g in range(1, 7)
+        for y in range(2014, 2022)
+    )
+    schools = (
+        "id,name,district,stage,sector,classes\nP1,One,1,primary,public,10\nP4,Four,1,primary,public,10\n"
+        "P3,Three,2,primary,public,10\nS1,High,2,senior,public,4\n"
+    )
+    path = _scenario(tmp_path, _births(bump=400))
+    path.with_name("history.csv").write_text(records)
+    path.with_name("schools.csv").write_text(schools)
+    result = simulate(path)
+    # every pupil public: each school's own forecast, which add up to the district's (30 + 70 a grade, then
+    # 2022 entrants 0.5 x 400 births shared 30:70)
+    pupils = result["school_pupils"].sel(school=["P1", "P4"]).values
+    assert pupils[0] == pytest.approx([180, 180, 210, 210])
+    assert pupils[1] == pytest.approx([420, 420, 490, 490])
+
+
 def test_backtest_reports_schools_too(tmp_path):
     schools = "school,district,grade,year,pupils\n" + "".join(
         f"{s},{d},{g},{y},{n + (5 if s == 'S1' and y % 2 else 0)}\n"
