@@ -24,6 +24,12 @@ def _births(bump: float = 200) -> str:
     return "district,year,births\n" + "".join(rows)
 
 
+def _by_school(*schools: tuple[str, int, int]) -> str:
+    """Records by school, 2014-2021: ``(school, district, pupils in each grade)``."""
+    rows = [f"{s},{d},{g},{y},{n}\n" for s, d, n in schools for g in range(1, 7) for y in range(2014, 2022)]
+    return "school,district,grade,year,pupils\n" + "".join(rows)
+
+
 def _scenario(folder, births: str | None = None):
     primary = {**SCENARIO["stages"]["primary"], "progression": {"history": "history.csv", "entry_age": 6}}
     population = {**SCENARIO["population"], "births": "births.csv"}
@@ -122,12 +128,7 @@ def test_forecasts_get_bands_from_past_errors(tmp_path):
 
 
 def test_school_records_are_forecast_by_school_and_add_up(tmp_path):
-    schools = "school,district,grade,year,pupils\n" + "".join(
-        f"{s},{d},{g},{y},{n}\n"
-        for s, d, n in (("S1", 1, 30), ("S2", 1, 70), ("S3", 2, 100))
-        for g in range(1, 7)
-        for y in range(2014, 2022)
-    )
+    schools = _by_school(("S1", 1, 30), ("S2", 1, 70), ("S3", 2, 100))
     path = _scenario(tmp_path, _births(bump=400))
     path.with_name("history.csv").write_text(schools)
     pupils = simulate(path)["enrolment"].sel(stage="primary")
@@ -137,12 +138,7 @@ def test_school_records_are_forecast_by_school_and_add_up(tmp_path):
 
 
 def test_school_records_give_the_pupils_of_their_schools(tmp_path):
-    records = "school,district,grade,year,pupils\n" + "".join(
-        f"{s},{d},{g},{y},{n}\n"
-        for s, d, n in (("P1", 1, 30), ("P4", 1, 70), ("P3", 2, 100))
-        for g in range(1, 7)
-        for y in range(2014, 2022)
-    )
+    records = _by_school(("P1", 1, 30), ("P4", 1, 70), ("P3", 2, 100))
     schools = (
         "id,name,district,stage,sector,classes\nP1,One,1,primary,public,10\nP4,Four,1,primary,public,10\n"
         "P3,Three,2,primary,public,10\nS1,High,2,senior,public,4\n"
