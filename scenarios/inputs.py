@@ -63,6 +63,8 @@ RATES = (
     "salary",
 )
 """A stage's parameters ``[year, district]``."""
+FAR = 20
+"""Years before the base year or after the end year an action or development may still be dated."""
 STANDARDS = (
     "class_size",
     "pupil_teacher_ratio",
@@ -497,6 +499,13 @@ def read_developments(
             raise ScenarioError(
                 f"{loaded.where('housing', 'developments', name, 'district')}: {dev.district!r} "
                 "is not a district code of the scenario"
+            )
+        earliest, latest = int(years[0]) - FAR, int(years[-1]) + FAR
+        if not earliest <= dev.completion_year <= latest:
+            raise ScenarioError(
+                f"{loaded.where('housing', 'developments', name, 'completion_year')}: {dev.completion_year} is far "
+                f"outside the run {years[0]}-{years[-1]}; give a year from {earliest} to {latest} (residents of "
+                "earlier estates are in the base population)"
             )
         out = np.zeros((len(years), len(codes), *profile.shape))
         residents = dev.dwellings * dev.persons_per_dwelling

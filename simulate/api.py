@@ -11,6 +11,7 @@ from ..scenarios.load import shown
 from . import engine, outputs
 from .backtest import record_bands
 from .ensemble import run_ensemble
+from .publish import publishing
 
 Step = Callable[[str], None]
 
@@ -68,10 +69,11 @@ def run_scenario(
     Returns the folder and the warnings.
     """
     inputs = prepare(scenario, strict, log)
-    result = _simulate(inputs, strict, log, draws, seed, client)
     folder = out or Path("results") / inputs.scenario.name
-    log(f"writing {folder}")
-    outputs.write(result, inputs, folder, maps=maps, seed=None if draws is None else seed)
+    with publishing(folder) as staging:  # checked and locked before the computing starts
+        result = _simulate(inputs, strict, log, draws, seed, client)
+        log(f"writing {folder}")
+        outputs.write(result, inputs, staging, maps=maps, seed=None if draws is None else seed)
     log("done")
     return folder, inputs.warnings
 

@@ -18,7 +18,7 @@ import pandas as pd
 import xarray as xr
 
 from ..scenarios import Inputs, ScenarioError
-from .outputs import publish
+from .publish import publish
 from .records import forecast_units, to_districts
 
 

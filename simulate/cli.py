@@ -3,6 +3,7 @@
 Exit codes: 0 success, 2 bad input or usage (one message, no traceback), 1 a bug.
 """
 
+import signal
 import sys
 import time
 from functools import partial
@@ -21,7 +22,8 @@ from .api import Step, prepare, run_scenario, sweep
 from .backtest import compared, write_backtest
 from .compare import write_comparison
 from .distributed import cluster
-from .outputs import read_result, staged
+from .outputs import read_result
+from .publish import staged
 
 
 class BadInput(click.ClickException):
@@ -57,6 +59,12 @@ def _step_log(quiet: bool) -> Step:
 @click.version_option(package_name="placeplan")
 def main(debug: bool) -> None:
     """Enrolment and school-place planning: run scenarios, map place gaps, compare policy options."""
+    signal.signal(signal.SIGTERM, interrupted)
+
+
+def interrupted(signum: int, frame: object) -> None:
+    """SIGTERM (a kill, a closed session) ends a run as Ctrl-C does: staging folders are removed."""
+    raise KeyboardInterrupt
 
 
 @main.command()

@@ -8,7 +8,8 @@ import pandas as pd
 import xarray as xr
 
 from ..scenarios import ScenarioError
-from .outputs import publish, results_table
+from .outputs import results_table
+from .publish import publish
 
 COMPARED = (
     "public_demand",

@@ -1,11 +1,8 @@
-"""Write a Result to its folder, atomically: everything is written beside it, then moved in place."""
+"""The files of a results folder, and reading a Result back."""
 
 import hashlib
 import json
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -86,51 +83,24 @@ def run_record(result: xr.Dataset, inputs: Inputs, seed: int | None = None) -> d
     }
 
 
-def publish(folder: Path, fill: Callable[[Path], None]) -> Path:
-    """Let ``fill`` write into a staging folder, then put it in place of ``folder``: all or nothing."""
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        fill(staging)
-        if folder.exists():
-            retired = folder.with_name(f".{folder.name}.old")
-            shutil.rmtree(retired, ignore_errors=True)
-            folder.rename(retired)
-            staging.rename(folder)
-            shutil.rmtree(retired)
-        else:
-            staging.rename(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return folder
-
-
 def write(
     result: xr.Dataset,
     inputs: Inputs,
     folder: Path,
     maps: Callable[[xr.Dataset, Path], None] | None = None,
     seed: int | None = None,
-) -> Path:
-    """Write ``results.csv``, ``schools.csv``, ``indicators.csv``, ``population.csv``, ``results.nc``, ``run.json``
-    and ``maps/`` to ``folder``.
-
-    Nothing appears in ``folder`` unless all of it was written.
-    """
-
-    def fill(staging: Path) -> None:
-        results_table(result).to_csv(staging / "results.csv", index=False)
-        schools_table(result).to_csv(staging / "schools.csv", index=False)
-        indicator_table(result).to_csv(staging / "indicators.csv", index=False)
-        population_table(result).to_csv(staging / "population.csv", index=False)
-        result.to_netcdf(staging / "results.nc", engine="h5netcdf")
-        record = json.dumps(run_record(result, inputs, seed), ensure_ascii=False, indent=2)
-        (staging / "run.json").write_text(record, encoding="utf-8")
-        if maps is not None:
-            maps(result, staging / "maps")
-
-    return publish(folder, fill)
+) -> None:
+    """Write ``results.csv``, ``schools.csv``, ``indicators.csv``, ``population.csv``, ``results.nc``,
+    ``run.json`` and ``maps/`` into ``folder`` (a staging folder: see :mod:`.publish`)."""
+    results_table(result).to_csv(folder / "results.csv", index=False)
+    schools_table(result).to_csv(folder / "schools.csv", index=False)
+    indicator_table(result).to_csv(folder / "indicators.csv", index=False)
+    population_table(result).to_csv(folder / "population.csv", index=False)
+    result.to_netcdf(folder / "results.nc", engine="h5netcdf")
+    record = json.dumps(run_record(result, inputs, seed), ensure_ascii=False, indent=2)
+    (folder / "run.json").write_text(record, encoding="utf-8")
+    if maps is not None:
+        maps(result, folder / "maps")
 
 
 def read_result(folder: Path) -> xr.Dataset:
@@ -142,15 +112,3 @@ def read_result(folder: Path) -> xr.Dataset:
         result = stored.load()
     result["planned"] = result["planned"].astype(bool)
     return result
-
-
-@contextmanager
-def staged(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target`` that replaces it only when the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield staging / target.name
-        (staging / target.name).replace(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

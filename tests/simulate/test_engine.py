@@ -218,3 +218,17 @@ def test_infant_survival_by_sex(tmp_path):
     result = simulate(write_tiny(tmp_path, {"population": population}))
     # 100 births (SRB 1): 50 girls all survive, 25 of the 50 boys
     assert result["population"].sel(district="1", year=2021, age=0).values == pytest.approx([50, 25])
+
+
+@pytest.mark.parametrize(("completed", "added"), [(2018, [0, 0, 0, 0]), (2019, [0, 100, 100, 100])])
+def test_a_development_completed_before_the_base_year_adds_only_its_later_residents(tmp_path, completed, added):
+    housing = {
+        "age_profile": "profile.csv",
+        "developments": {
+            "old": {"district": "1", "dwellings": 100, "persons_per_dwelling": 3, "completion_year": completed}
+        },
+    }
+    result = simulate(write_tiny(tmp_path, {"housing": housing}, {"profile.csv": "age,share\n8,1\n"}))
+    # 300 residents aged 8 in three yearly shares from the completion year; shares up to 2020 are in the base
+    sap = result["school_age_population"].sel(stage="primary", area="1")
+    assert (sap - 1200).values == pytest.approx(added)
