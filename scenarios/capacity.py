@@ -21,7 +21,24 @@ from .tables import Table
 Array = NDArray[np.float64]
 NEVER = 10_000.0
 """A closing year that never comes, and the public-from year of a private school never converted."""
-KINDS = ("school", "build", "expand", "buy")
+SCHOOL_COLUMNS = (
+    "id",
+    "name",
+    "district",
+    "stage",
+    "sector",
+    "classes",
+    "places",
+    "pupils",
+    "inclusive",
+    "opens",
+    "closes",
+    "teachers",
+    "max_classes",
+    "boarding_places",
+    "lon",
+    "lat",
+)
 
 
 @dataclass
@@ -79,14 +96,14 @@ class Lines:
 
 def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
     """The schools table as capacity lines."""
-    table = Table.read(loaded.scenario.schools, "schools", label="id")
+    table = Table.read(loaded.scenario.schools, "schools", label="id", columns=SCHOOL_COLUMNS)
     table.require("id", "name", "district", "stage", "sector", "classes")
     table.unique("id")
     sector = np.char.lower(table.text("sector"))
     bad = ~np.isin(sector, ["public", "private"])
     if bad.any():
         row = int(np.argmax(bad))
-        raise ScenarioError(f"{table.where(row)}: sector {sector[row]!r} is not one of public, private")
+        raise ScenarioError(f"{table.where(row)}: sector {str(sector[row])!r} is not one of public, private")
     opens = table.numbers("opens", "year", default=-NEVER)
     closes = table.numbers("closes", "year", default=NEVER)
     late = opens >= closes
@@ -106,10 +123,10 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
     flags = ~np.isin(inclusive, ["", "0", "no", "false", "否"])
     n = len(sector)
     return Lines(
-        id=list(table.text("id")),
-        name=list(table.text("name")),
-        district=list(table.codes("district", codes)),
-        stage=list(table.codes("stage", stages, what="stage of the scenario")),
+        id=[str(v) for v in table.text("id")],
+        name=[str(v) for v in table.text("name")],
+        district=table.codes("district", codes),
+        stage=table.codes("stage", stages, what="stage of the scenario"),
         kind=["school"] * n,
         opens=opens,
         closes=closes,

@@ -212,7 +212,7 @@ def _by_sex(
 
 def read_districts(loaded: Loaded) -> Districts:
     """The district table, with unique, non-blank codes."""
-    table = Table.read(loaded.scenario.districts, "districts", label="code")
+    table = Table.read(loaded.scenario.districts, "districts", label="code", columns=("code", "name", "name_en"))
     table.require("code", "name")
     codes = table.text("code")
     blank = codes == ""
@@ -238,7 +238,7 @@ def _sexes(table: Table, allowed: dict[str, int]) -> NDArray[np.intp]:
     bad = ~np.isin(values, list(allowed))
     if bad.any():
         row = int(np.argmax(bad))
-        raise ScenarioError(f"{table.where(row)}: sex {values[row]!r} is not one of {', '.join(allowed)}")
+        raise ScenarioError(f"{table.where(row)}: sex {str(values[row])!r} is not one of {', '.join(allowed)}")
     return np.array([allowed[v] for v in values], dtype=np.intp)
 
 
@@ -267,7 +267,7 @@ def _by_district_sex_age(
 
     ``complete``: every district, sex and age must have a row (a one-year table).
     """
-    table = Table.read(spec, key)
+    table = Table.read(spec, key, columns=("district", "sex", "age", "year", *columns))
     value_column = next((c for c in columns if c in table.frame), columns[0])
     table.require("district", "sex", "age", value_column)
     with_total = key == "population.base" and loaded.scenario.population.method == "cohort_ratio"
@@ -377,7 +377,9 @@ def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) 
 
 def _flows(path: str, years: NDArray[np.int64], codes: list[str], top: int) -> Flows:
     """Moves between districts as origin-destination pairs with persons ``[year, pair, sex, age]``."""
-    table = Table.read(path, "population.flows", label="origin")
+    table = Table.read(
+        path, "population.flows", label="origin", columns=("origin", "destination", "sex", "age", "year", "persons")
+    )
     table.require("origin", "destination", "sex", "age", "persons")
     timed = "year" in table.frame
     table.unique("origin", "destination", "sex", "age", *(["year"] if timed else []))
@@ -402,7 +404,7 @@ def _district_year(
     spec: str, key: str, column: str, years: NDArray[np.int64], codes: list[str], complete: bool = False
 ) -> Array:
     """A ``district, year, value`` table as ``[year, district]``, NaN where not given."""
-    table = Table.read(spec, key)
+    table = Table.read(spec, key, columns=("district", "year", column))
     table.require("district", "year", column)
     district = _index(table.codes("district", codes), codes)
     year, inside = _year_rows(table, years)
@@ -419,7 +421,7 @@ def _district_year(
 def _survival(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int) -> Array:
     spec = loaded.scenario.population
     assert spec.survival is not None
-    table = Table.read(spec.survival, "population.survival")
+    table = Table.read(spec.survival, "population.survival", columns=("district", "sex", "age", "survival"))
     table.require("sex", "age", "survival")
     by_district = "district" in table.frame
     table.unique(*(["district"] if by_district else []), "sex", "age")
@@ -451,7 +453,9 @@ def _fertility(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> Ar
     path = spec.shape if spec.shape is not None else spec.rates
     assert path is not None
     column = "weight" if spec.shape is not None else "rate"
-    table = Table.read(path, f"population.fertility.{'shape' if spec.shape else 'rates'}")
+    table = Table.read(
+        path, f"population.fertility.{'shape' if spec.shape else 'rates'}", columns=("district", "age", column)
+    )
     table.require("age", column)
     by_district = "district" in table.frame and spec.rates is not None
     table.unique(*(["district"] if by_district else []), "age")
@@ -479,7 +483,7 @@ def read_developments(
     housing = loaded.scenario.housing
     if housing is None or not housing.developments:
         return {}, {}
-    table = Table.read(housing.age_profile, "housing.age_profile")
+    table = Table.read(housing.age_profile, "housing.age_profile", columns=("sex", "age", "share"))
     table.require("age", "share")
     by_sex = "sex" in table.frame
     table.unique(*(["sex"] if by_sex else []), "age")
@@ -601,7 +605,11 @@ def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes:
     spec = stage.progression
     assert spec is not None
     grades = (stage.ages or DEFAULT_STAGES[name]["ages"])[1] - first_age + 1
-    table = Table.read(spec.history, f"stages.{name}.progression.history")
+    table = Table.read(
+        spec.history,
+        f"stages.{name}.progression.history",
+        columns=("school", "district", "grade", "year", "pupils"),
+    )
     table.require("district", "grade", "year", "pupils")
     by_school = "school" in table.frame
     unit_column = "school" if by_school else "district"
@@ -635,7 +643,7 @@ def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes:
     births_path = loaded.scenario.population.births
     if births_path is None:
         raise ScenarioError(f"{loaded.where('stages', name, 'progression')}: grade progression needs population.births")
-    births = Table.read(births_path, "population.births")
+    births = Table.read(births_path, "population.births", columns=("district", "year", "births"))
     births.require("district", "year", "births")
     born = births.numbers("year", "year").astype(np.int64)
     first_birth = int(born.min())

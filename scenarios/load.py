@@ -12,6 +12,7 @@ Table paths are resolved relative to the file that names them.
 """
 
 import difflib
+import os
 import types
 import typing
 from dataclasses import dataclass
@@ -21,10 +22,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import safe_yaml
 from .errors import ScenarioError
 from .schema import Scenario
 
-SHIPPED = Path(__file__).parent
+SHIPPED = Path(os.path.abspath(Path(__file__).parent))
 TABLE_SUFFIXES = (".csv", ".xlsx", ".geojson", ".gpkg", ".shp", ".json")
 MERGE_KEYS = ("extends", "options", "overrides")
 
@@ -33,11 +35,16 @@ Origins = dict[tuple[str, ...], Path]
 
 def shown(path: Path | str) -> str:
     """A path as the user knows it: relative to the working folder or the shipped scenarios."""
-    path = Path(path)
-    for root in (Path.cwd(), SHIPPED):
-        if path.is_relative_to(root.resolve()):
-            return str(path.relative_to(root.resolve()))
+    path = Path(os.path.abspath(path))
+    for root in (Path(os.path.abspath(Path.cwd())), SHIPPED):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
     return str(path)
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute and normal, but symbolic links kept: messages name what the user wrote."""
+    return Path(os.path.abspath(path))
 
 
 def resolve(scenario: str | Path) -> Path:
@@ -46,7 +53,7 @@ def resolve(scenario: str | Path) -> Path:
     if path.suffix in (".yaml", ".yml"):
         if not path.is_file():
             raise ScenarioError(f"{scenario}: no such scenario file")
-        return path.resolve()
+        return absolute(path)
     name = str(scenario).strip("/")
     folder, _, option = name.partition("/")
     candidate = SHIPPED / folder / f"{option or 'baseline'}.yaml"
@@ -57,11 +64,15 @@ def resolve(scenario: str | Path) -> Path:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    """One YAML file as a mapping, with file and line in any error."""
+    """One YAML file as a mapping, with file and line in any error (safe_yaml's limits apply)."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = safe_yaml.load(safe_yaml.text_of(path))
     except OSError as error:
         raise ScenarioError(f"{shown(path)}: cannot read ({error.strerror})") from None
+    except safe_yaml.Refused as error:
+        mark = error.problem_mark
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        raise ScenarioError(f"{shown(path)}:{where} {error.problem}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -82,7 +93,7 @@ def _absolute_paths(value: Any, folder: Path) -> Any:
     if isinstance(value, list):
         return [_absolute_paths(item, folder) for item in value]
     if isinstance(value, str) and value.lower().endswith(TABLE_SUFFIXES):
-        return str((folder / value).resolve())
+        return str(absolute(folder / value))
     return value
 
 
@@ -125,7 +136,7 @@ def compose(
     overrides: dict[str, tuple[dict[str, Any], Path]] = {}
     parents = document.get("extends") or []
     for parent in [parents] if isinstance(parents, str) else parents:
-        parent_path = (path.parent / str(parent)).resolve()
+        parent_path = absolute(path.parent / str(parent))
         if not parent_path.is_file():
             raise ScenarioError(f"{shown(path)}: extends: {parent}: no such file")
         keys, where, named = compose(parent_path, (*chain, path))
@@ -150,11 +161,14 @@ def compose(
             )
         keys, source = overrides[option]
         for leaf in _leaves(keys):
-            if leaf in set_by:
+            clash = next((key for key in set_by if key[: len(leaf)] == leaf or leaf[: len(key)] == key), None)
+            if clash is not None:
+                shorter = min(clash, leaf, key=len)
                 raise ScenarioError(
-                    f"{shown(path)}: options {set_by[leaf]!r} and {option!r} both set {'.'.join(leaf)}; "
+                    f"{shown(path)}: options {set_by[clash]!r} and {option!r} both set {'.'.join(shorter)}; "
                     "combine them in one override or set the key in the file itself"
                 )
+        for leaf in _leaves(keys):
             set_by[leaf] = option
         merge(merged, keys, origins, source)
     merged["options"] = [*merged.get("options", []), *options]
@@ -203,8 +217,12 @@ def _origin(origins: Origins, loc: tuple[str, ...], default: Path) -> Path:
 
 
 def describe(error: ValidationError, origins: Origins, path: Path) -> str:
-    """One message for the first schema error: file, key path, what is wrong and what is allowed."""
-    first = error.errors()[0]
+    """One message for the first schema error: file, key path, what is wrong and what is allowed.
+
+    An unknown key comes first: a misspelled required key is reported as the misspelling, not as missing.
+    """
+    errors = error.errors()
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(str(part) for part in first["loc"])
     where = f"{shown(_origin(origins, loc, path))}: {'.'.join(loc) or '(top level)'}"
     if first["type"] == "extra_forbidden":

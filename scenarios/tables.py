@@ -4,6 +4,7 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, so the
 first data row is row 2.
 """
 
+import difflib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +47,12 @@ class Table:
     """Column shown beside the row number in messages, when present."""
 
     @classmethod
-    def read(cls, path: str | Path, key: str, label: str = "district") -> "Table":
-        """Read the table the scenario key ``key`` names."""
+    def read(cls, path: str | Path, key: str, label: str = "district", columns: tuple[str, ...] = ()) -> "Table":
+        """Read the table the scenario key ``key`` names; ``columns`` are those it may have.
+
+        A column that is not among them but close to one that is missing (``close`` for ``closes``) is
+        an error with "did you mean"; other extra columns (notes, remarks) are left alone.
+        """
         path = Path(path)
         if path.suffix.lower() not in (".csv", ".xlsx"):
             raise ScenarioError(f"{key}: {shown(path)}: unsupported table format {path.suffix!r}; use .csv or .xlsx")
@@ -59,6 +64,14 @@ class Table:
             raise ScenarioError(f"{shown(path)}: cannot read table: {str(error).splitlines()[0]}") from None
         frame.columns = [str(c).strip() for c in frame.columns]
         frame = frame.apply(lambda column: column.str.strip())
+        for column in frame.columns:
+            missing = [c for c in columns if c not in frame.columns]
+            close = difflib.get_close_matches(column, missing, n=1, cutoff=0.8)
+            if column not in columns and close:
+                raise ScenarioError(
+                    f"{shown(path)}: unknown column {column!r} (did you mean {close[0]!r}?); "
+                    f"columns: {', '.join(columns)}"
+                )
         return cls(path, frame, label)
 
     def where(self, row: int) -> str:

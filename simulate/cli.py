@@ -77,7 +77,9 @@ def interrupted(signum: int, frame: object) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings (suspicious but legal data) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No step log on stderr.")
 @click.option("--draws", type=click.IntRange(min=1), help="Run an ensemble of N draws (p5/p50/p95, P(shortage)).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the ensemble draws.")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Seed of the ensemble draws."
+)
 @click.option("--workers", type=click.IntRange(min=1), help="Start a local Dask cluster of N worker processes.")
 @click.option("--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
 def run(
@@ -262,13 +264,18 @@ def compare(
     click.echo(str(out))
 
 
-def _span(text: str, name: str) -> list[int]:
-    """``2012:2019`` or ``5`` as a list of whole numbers."""
+def _span(text: str, name: str, lowest: int) -> list[int]:
+    """``2012:2019`` or ``5`` as a list of whole numbers from ``lowest`` up, first not after last."""
     try:
         first, _, last = text.partition(":")
-        return list(range(int(first), int(last or first) + 1))
+        span = int(first), int(last or first)
     except ValueError:
         raise click.BadParameter(f"{text!r} is not FIRST:LAST or a whole number", param_hint=name) from None
+    if span[0] > span[1]:
+        raise click.BadParameter(f"{text!r} runs backwards; give FIRST:LAST with FIRST <= LAST", param_hint=name)
+    if span[0] < lowest:
+        raise click.BadParameter(f"{text!r} starts below {lowest}", param_hint=name)
+    return list(range(span[0], span[1] + 1))
 
 
 @main.command("backtest")
@@ -281,7 +288,7 @@ def _span(text: str, name: str) -> list[int]:
 def backtest_command(scenario: str, origins: str, horizons: str, out: Path | None) -> None:
     """Forecast from past origins with only the records known then; report the errors by horizon."""
     inputs = prepare(scenario)
-    table, summary = compared(inputs, _span(origins, "--origins"), _span(horizons, "--horizons"))
+    table, summary = compared(inputs, _span(origins, "--origins", 1800), _span(horizons, "--horizons", 1))
     folder = out or Path("results") / inputs.scenario.name / "backtest"
     write_backtest(table, summary, folder, pictures=plot_accuracy)
     click.echo(str(folder))

@@ -108,7 +108,16 @@ def read_result(folder: Path) -> xr.Dataset:
     path = Path(folder) / "results.nc"
     if not path.is_file():
         raise ScenarioError(f"{folder}: no results.nc here; make one with: placeplan run SCENARIO --out {folder}")
-    with xr.open_dataset(path, engine="h5netcdf") as stored:
-        result = stored.load()
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as stored:
+            result = stored.load()
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ScenarioError(
+            f"{path}: not a readable placeplan Result ({reason}); run the scenario again to rewrite it"
+        ) from None
+    missing = [name for name in ("planned", "gap", "public_demand") if name not in result]
+    if missing:
+        raise ScenarioError(f"{path}: not a placeplan Result (no {', '.join(missing)}); run the scenario again")
     result["planned"] = result["planned"].astype(bool)
     return result

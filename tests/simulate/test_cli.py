@@ -290,6 +290,41 @@ BAD_INPUT = {
         "scenario.yaml: boundaries: /vsicurl/http:/example.com/districts.geojson: no such file (boundaries must be "
         "a local file)",
     ),
+    "misspelled optional column": (
+        None,
+        {"schools.csv": TABLES["schools.csv"].replace(",closes", ",close")},
+        "schools.csv: unknown column 'close' (did you mean 'closes'?); columns: id, name, district, stage, sector, "
+        "classes, places, pupils, inclusive, opens, closes, teachers, max_classes, boarding_places, lon, lat",
+    ),
+    "misspelled required key": (
+        {"end_yaer": 2023, "end_year": None},
+        None,
+        "scenario.yaml: end_yaer: unknown key (did you mean 'end_year'?); allowed: name, title, base_year, end_year, "
+        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, uncertainty",
+    ),
+    "housing completed in 1900": (
+        {
+            "housing": {
+                "age_profile": "profile.csv",
+                "developments": {"old": {"district": "1", "dwellings": 10, "completion_year": 1900}},
+            }
+        },
+        {"profile.csv": "age,share\n8,1\n"},
+        "scenario.yaml: housing.developments.old.completion_year: 1900 is far outside the run 2020-2023; give a year "
+        "from 2000 to 2043 (residents of earlier estates are in the base population)",
+    ),
+    "two options set a key and a key inside it": (
+        {
+            "overrides": {
+                "by_year": {"stages": {"primary": {"class_size": {2021: 40, 2022: 35}}}},
+                "flat": {"stages": {"primary": {"class_size": 30}}},
+            },
+            "options": ["by_year", "flat"],
+        },
+        None,
+        "scenario.yaml: options 'by_year' and 'flat' both set stages.primary.class_size; combine them in one "
+        "override or set the key in the file itself",
+    ),
     "stage of an unknown planning area": (
         {
             "stages": {
@@ -313,7 +348,7 @@ def test_bad_input_gets_exit_code_2_and_one_message(case, tmp_path, monkeypatch)
     result = invoke("run", "scenario.yaml", "--out", str(out), "--quiet")
     assert result.exit_code == 2, result.output
     assert result.stderr == f"Error: {message}\n"
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.output and "np." not in result.stderr
     assert not out.exists()
 
 
@@ -369,3 +404,82 @@ def test_overlapping_districts_are_a_warning_and_an_error_when_strict(tmp_path, 
     assert result.exit_code == 0 and result.stderr == f"warning: {warning}\n"
     strict = invoke("validate", "scenario.yaml", "--strict")
     assert strict.exit_code == 2 and strict.stderr == f"Error: scenario.yaml: --strict: {warning}\n"
+
+
+RAW_YAML = {
+    "duplicate key deep inside": (
+        b"name: x\nstages:\n  primary:\n    class_size: 45\n    class_size: 50\n",
+        "Error: broken.yaml: line 5, column 5: key 'class_size' appears twice in one mapping (first on line 4); "
+        "keep one\n",
+    ),
+    "GBK text": (
+        "name: 测试\ntitle: 太原\n".encode("gbk"),
+        "Error: broken.yaml: not UTF-8 text (byte 0xb2 on line 1); it looks like GBK/GB18030 (Chinese Windows): "
+        "save it as UTF-8\n",
+    ),
+    "other bytes": (
+        b"name: \xff\xfe\xfa\n",
+        "Error: broken.yaml: not UTF-8 text (byte 0xff on line 1); save it as UTF-8\n",
+    ),
+    "nested too deep": (
+        ("a: " + "[" * 100 + "]" * 100 + "\n").encode(),
+        "Error: broken.yaml: line 1, column 63: nested more than 60 levels deep\n",
+    ),
+    "billion laughs": (
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+        ).encode(),
+        "Error: broken.yaml: line 1, column 1: its anchors and aliases expand to more than 1,000,000 values\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(RAW_YAML))
+def test_scenario_files_from_someone_else(case, tmp_path, monkeypatch):
+    text, message = RAW_YAML[case]
+    monkeypatch.chdir(tmp_path)
+    Path("broken.yaml").write_bytes(text)
+    result = invoke("run", "broken.yaml", "--out", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 2 and result.stderr == message
+    assert not (tmp_path / "out").exists()
+
+
+def test_messages_name_the_file_the_user_wrote_not_a_link_target(tmp_path, monkeypatch):
+    scenario = write_tiny(tmp_path / "data")
+    (tmp_path / "data" / "schools.csv").write_text(TABLES["schools.csv"].replace("public,10", "public,-3"))
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "schools.csv").symlink_to(tmp_path / "data" / "schools.csv")
+    (tmp_path / "mine" / "scenario.yaml").write_text(scenario.read_text())
+    for name in TABLES:
+        if not (tmp_path / "mine" / name).exists():
+            (tmp_path / "mine" / name).symlink_to(tmp_path / "data" / name)
+    monkeypatch.chdir(tmp_path / "mine")
+    result = invoke("validate", "scenario.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: schools.csv row 2 (id P1): classes is '-3'; must be a whole number >= 0\n"
+
+
+def test_command_line_values_out_of_range(tmp_path, tiny):
+    seed = invoke("run", str(tiny), "--seed", "-1")
+    assert seed.exit_code == 2 and "Invalid value for '--seed': -1 is not in the range 0<=x<=" in seed.stderr
+    backwards = invoke("backtest", str(tiny), "--origins", "2019:2013")
+    assert backwards.exit_code == 2
+    assert (
+        "Invalid value for --origins: '2019:2013' runs backwards; give FIRST:LAST with FIRST <= LAST"
+        in backwards.stderr
+    )
+    negative = invoke("backtest", str(tiny), "--horizons", "-2:3")
+    assert negative.exit_code == 2 and "Invalid value for --horizons: '-2:3' starts below 1" in negative.stderr
+
+
+def test_a_damaged_result_is_refused_with_a_message(tmp_path, tiny):
+    out = tmp_path / "out"
+    assert invoke("run", str(tiny), "--out", str(out), "-q").exit_code == 0
+    whole = (out / "results.nc").read_bytes()
+    (out / "results.nc").write_bytes(whole[: len(whole) // 3])
+    for command in (["map", str(out)], ["compare", str(out), str(out)], ["chart", str(out)], ["export", str(out)]):
+        result = invoke(*command)
+        assert result.exit_code == 2, command
+        assert result.stderr.startswith(f"Error: {out / 'results.nc'}: not a readable placeplan Result (")
+        assert result.stderr.endswith("); run the scenario again to rewrite it\n")
