@@ -35,8 +35,8 @@ def _key(folder: Path) -> str:
     return f"{folder.name[:32]}~{hashlib.sha1(folder.name.encode()).hexdigest()[:8]}"
 
 
-def check_writable(folder: Path, what: str = "--out") -> None:
-    """Fail now, before any computing, unless ``folder`` can be made or replaced."""
+def check_writable(folder: Path, what: str = "--out", file: bool = False) -> None:
+    """Fail now, before any computing, unless ``folder`` (or with ``file``, a file) can be made or replaced."""
     parent = folder.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -46,8 +46,10 @@ def check_writable(folder: Path, what: str = "--out") -> None:
         raise ScenarioError(f"{what} {folder}: {_blocking_file(parent)} is a file, not a folder") from None
     except PermissionError:
         raise ScenarioError(f"{what} {folder}: cannot make {parent} (permission denied)") from None
-    if folder.exists() and not folder.is_dir():
-        raise ScenarioError(f"{what} {folder}: is a file; give a folder")
+    if folder.exists() and folder.is_dir() == file:
+        raise ScenarioError(
+            f"{what} {folder}: is a {'folder' if file else 'file'}; give a {'file' if file else 'folder'}"
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ScenarioError(f"{what} {folder}: cannot write in {parent} (permission denied)")
 
@@ -151,7 +153,7 @@ def publish(folder: Path, fill: Callable[[Path], None]) -> Path:
 @contextmanager
 def staged(target: Path) -> Iterator[Path]:
     """A temporary path beside the file ``target`` that replaces it only when the block succeeds."""
-    check_writable(target)
+    check_writable(target, file=True)
     staging = target.parent / f".{_key(target)}.{secrets.token_hex(3)}"
     staging.mkdir()
     try:
