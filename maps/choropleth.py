@@ -13,7 +13,6 @@ import xarray as xr
 from .fonts import chinese_font, subplots
 from .style import DIVERGING, FIGURES, MONEY, SEQUENTIAL, area_names, figure_values, stage_name, title, word
 
-FORMATS = ("png", "svg", "pdf")
 SHORTAGE_HATCHED = ("gap", "gap_per_1000")
 
 
@@ -201,7 +200,7 @@ def save(fig: Any, path: Path, formats: tuple[str, ...] = ("png",)) -> list[Path
     path.parent.mkdir(parents=True, exist_ok=True)
     files = [path.with_suffix(f".{fmt}") for fmt in formats]
     for file in files:
-        fig.savefig(file, dpi=150, bbox_inches="tight")
+        fig.savefig(file, dpi=150)  # the layout engine fits the margins: a tight bbox would render twice
     plt.close(fig)
     return files
 

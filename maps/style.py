@@ -1,11 +1,16 @@
-"""Words and colours of the pictures, in English and Chinese."""
+"""Words and colours of the pictures, in English and Chinese (cheap to import: the command line reads it)."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import xarray as xr
+if TYPE_CHECKING:
+    import numpy as np
+    import xarray as xr
 
 LANGS = ("en", "zh")
+FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,22 @@
 
 >>> from placeplan.scenarios import load, read_inputs
 >>> inputs = read_inputs(load("taiyuan"))  # doctest: +SKIP
+
+Names are imported from their modules when first used, so ``ScenarioError`` is cheap.
 """
 
-from .errors import ScenarioError
-from .inputs import Inputs, read_inputs
-from .load import Loaded, load
+from importlib import import_module
+from typing import Any
 
-__all__ = ["Inputs", "Loaded", "ScenarioError", "load", "read_inputs"]
+from .errors import ScenarioError
+
+WHERE = {"Inputs": "inputs", "read_inputs": "inputs", "Loaded": "loading", "load": "loading"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{WHERE[name]}", __name__), name)
+
+
+__all__ = ["ScenarioError", *WHERE]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ScenarioError
-from .load import Loaded, shown
+from .loading import Loaded, shown
 
 if TYPE_CHECKING:
     from .inputs import Districts

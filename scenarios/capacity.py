@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import ScenarioError
-from .load import Loaded
+from .loading import Loaded
 from .schema import Action
 from .tables import Table
 

@@ -15,7 +15,7 @@ from ..models.population import Flows
 from .boundaries import read_boundaries
 from .capacity import Lines, check_purchases, read_capacity
 from .errors import ScenarioError
-from .load import Loaded, shown
+from .loading import Loaded, shown
 from .params import Param
 from .schema import BySex, Population, Scenario, Stage
 from .tables import Table

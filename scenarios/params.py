@@ -12,10 +12,11 @@ after the last given year they are held constant (MODEL.md).
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy is imported where values are made, so a scenario is checked without it
+    import numpy as np
+    from numpy.typing import NDArray
 
 Series = tuple[tuple[int, float], ...]
 
@@ -27,14 +28,16 @@ class Param:
     default: Series
     by_district: dict[str, Series] = field(default_factory=dict)
 
-    def values(self, years: NDArray[np.int64], districts: list[str]) -> NDArray[np.float64]:
+    def values(self, years: "NDArray[np.int64]", districts: list[str]) -> "NDArray[np.float64]":
         """The parameter as ``[year, district]``."""
+        import numpy as np
+
         out = np.empty((len(years), len(districts)))
         for j, code in enumerate(districts):
             out[:, j] = _interpolate(self.by_district.get(code, self.default), years)
         return out
 
-    def at(self, years: NDArray[np.int64]) -> NDArray[np.float64]:
+    def at(self, years: "NDArray[np.int64]") -> "NDArray[np.float64]":
         """The default series as ``[year]`` (for parameters without districts)."""
         return _interpolate(self.default, years)
 
@@ -43,7 +46,9 @@ class Param:
         return set(self.by_district)
 
 
-def _interpolate(series: Series, years: NDArray[np.int64]) -> NDArray[np.float64]:
+def _interpolate(series: Series, years: "NDArray[np.int64]") -> "NDArray[np.float64]":
+    import numpy as np
+
     given_years, given = zip(*series, strict=True)
     return np.interp(years, given_years, given)
 

@@ -4,6 +4,8 @@ Table values are file paths (already made absolute by :mod:`.load`); the
 tables themselves are checked by :mod:`.tables` and :mod:`.inputs`.
 """
 
+import ast
+import inspect
 import json
 from functools import partial
 from pathlib import Path
@@ -29,7 +31,7 @@ Table = Annotated[str, Field(description="path of a CSV (UTF-8 or GB18030) or .x
 class Strict(BaseModel):
     """Frozen, and unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 class Fertility(Strict):
@@ -377,8 +379,32 @@ class Scenario(Strict):
         return self
 
 
+def _describe_fields() -> None:
+    """Give every field its attribute docstring as description, for the JSON Schema.
+
+    Done here rather than by pydantic's ``use_attribute_docstrings``, which parses this file for every
+    model each time placeplan starts; only the schema needs the descriptions.
+    """
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    models = {name: model for name, model in globals().items() if isinstance(model, type) and issubclass(model, Strict)}
+    for node in tree.body:
+        if not (isinstance(node, ast.ClassDef) and node.name in models):
+            continue
+        for field, doc in zip(node.body, node.body[1:], strict=False):
+            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name):
+                if (
+                    isinstance(doc, ast.Expr)
+                    and isinstance(doc.value, ast.Constant)
+                    and isinstance(doc.value.value, str)
+                ):
+                    models[node.name].model_fields[field.target.id].description = inspect.cleandoc(doc.value.value)
+    for model in models.values():  # nested models first: they are defined before the models using them
+        model.model_rebuild(force=True)
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a scenario file, for editors (``# yaml-language-server: $schema=...``)."""
+    _describe_fields()
     schema = Scenario.model_json_schema()
     schema["title"] = "placeplan scenario"
     schema["properties"].pop("options")

@@ -14,7 +14,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .errors import ScenarioError
-from .load import shown
+from .loading import shown
 
 CHECKS = {
     "count": ("a number >= 0", lambda v: v >= 0),

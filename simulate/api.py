@@ -1,17 +1,18 @@
 """The Python entry points behind the CLI: prepare a scenario, run it, write its results."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xarray as xr
+from ..scenarios.errors import ScenarioError
+from ..scenarios.loading import load, shown
 
-from ..scenarios import Inputs, ScenarioError, load, read_inputs
-from ..scenarios.load import shown
-from . import engine, outputs
-from .backtest import record_bands
-from .ensemble import run_ensemble
-from .publish import publishing
+if TYPE_CHECKING:  # the engine's modules are imported when a scenario is run, not to check one
+    import xarray as xr
+
+    from ..scenarios.inputs import Inputs
 
 Step = Callable[[str], None]
 
@@ -19,7 +20,10 @@ Step = Callable[[str], None]
 def prepare(scenario: str | Path, strict: bool = False, log: Step = lambda step: None) -> Inputs:
     """Load, validate and read every table of a scenario."""
     log(f"reading scenario {scenario}")
-    inputs = read_inputs(load(scenario))
+    loaded = load(scenario)  # the scenario file first: a mistake there is found before pandas is imported
+    from ..scenarios.inputs import read_inputs
+
+    inputs = read_inputs(loaded)
     _strictly(inputs, strict)
     return inputs
 
@@ -46,9 +50,14 @@ def simulate(
 
 
 def _simulate(inputs: Inputs, strict: bool, log: Step, draws: int | None, seed: int, client: Any) -> xr.Dataset:
+    from . import engine
+    from .backtest import record_bands
+
     if draws is None:
         result = record_bands(engine.run(inputs, log), inputs)
     else:
+        from .ensemble import run_ensemble  # numba, only for ensembles
+
         result = run_ensemble(inputs, draws, seed, client=client, log=log)
     _strictly(inputs, strict)
     return result
@@ -68,6 +77,9 @@ def run_scenario(
 
     Returns the folder and the warnings.
     """
+    from . import outputs
+    from .publish import publishing
+
     inputs = prepare(scenario, strict, log)
     folder = out or Path("results") / inputs.scenario.name
     with publishing(folder) as staging:  # checked and locked before the computing starts

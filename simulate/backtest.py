@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..scenarios import Inputs, ScenarioError
+from ..scenarios.errors import ScenarioError
+from ..scenarios.inputs import Inputs
 from .publish import publish
 from .records import forecast_units, to_districts
 
@@ -154,7 +155,7 @@ def write_backtest(
         summary.to_excel(staging / "accuracy.xlsx", index=False, sheet_name="accuracy")
         if pictures is not None:
             figure = pictures(summary)
-            figure.savefig(staging / "accuracy.png", dpi=150, bbox_inches="tight")
+            figure.savefig(staging / "accuracy.png", dpi=150)
 
     return publish(folder, fill)
 

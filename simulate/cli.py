@@ -6,24 +6,23 @@ Exit codes: 0 success, 2 bad input or usage (one message, no traceback), 1 a bug
 import signal
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import xarray as xr
 
-from ..maps import FORMATS, comparison_pictures, default_maps, gap_layers, plot_map, plot_series, save, small_multiples
-from ..maps.charts import plot_accuracy, worst_area
-from ..maps.choropleth import peak_year
-from ..maps.style import FIGURES, LANGS
-from ..scenarios import ScenarioError
-from .api import Step, prepare, run_scenario, sweep
-from .backtest import compared, write_backtest
-from .compare import write_comparison
-from .distributed import cluster
-from .outputs import read_result
-from .publish import staged
+from ..maps.style import FIGURES, FORMATS, LANGS
+from ..scenarios.errors import ScenarioError
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from .api import Step
+
+# Heavy modules (numpy, pandas, xarray, matplotlib, numba) are imported inside the commands that use
+# them, so that --help, --version and a validate that fails early answer at once (docs/performance.md).
 
 
 class BadInput(click.ClickException):
@@ -44,7 +43,7 @@ class Commands(click.Group):
             raise BadInput(str(error)) from None
 
 
-def _step_log(quiet: bool) -> Step:
+def _step_log(quiet: bool) -> "Step":
     started = time.perf_counter()
 
     def log(step: str) -> None:
@@ -76,6 +75,7 @@ def interrupted(signum: int, frame: object) -> None:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (suspicious but legal data) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No step log on stderr.")
+@click.option("--no-maps", is_flag=True, help="Write the tables and results.nc only (faster while editing).")
 @click.option("--draws", type=click.IntRange(min=1), help="Run an ensemble of N draws (p5/p50/p95, P(shortage)).")
 @click.option(
     "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Seed of the ensemble draws."
@@ -87,6 +87,7 @@ def run(
     out: Path | None,
     strict: bool,
     quiet: bool,
+    no_maps: bool,
     draws: int | None,
     seed: int,
     workers: int | None,
@@ -97,14 +98,22 @@ def run(
         raise click.UsageError("--out takes one scenario; without it each goes to results/<scenario name>/")
     if workers and scheduler:
         raise click.UsageError("give --workers (a local cluster) or --scheduler (an existing one), not both")
+    from .api import run_scenario, sweep
+    from .distributed import cluster
+
+    maps: Callable[[xr.Dataset, Path], None] | None = None
+    if not no_maps:
+        from ..maps.sets import default_maps
+
+        maps = default_maps
     log = _step_log(quiet)
     options: dict[str, Any] = {"strict": strict, "draws": draws, "seed": seed}
     with cluster(workers, scheduler) as client:
         if len(scenarios) == 1:
-            done = [run_scenario(scenarios[0], out, log=log, maps=default_maps, client=client, **options)]
+            done = [run_scenario(scenarios[0], out, log=log, maps=maps, client=client, **options)]
         else:
             log(f"running {len(scenarios)} scenarios")
-            done = sweep(list(scenarios), client, maps=default_maps, **options)
+            done = sweep(list(scenarios), client, maps=maps, **options)
     for folder, warnings in done:
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -116,6 +125,8 @@ def run(
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def validate(scenarios: tuple[str, ...], strict: bool) -> None:
     """Check SCENARIOS and all their tables without running them."""
+    from .api import prepare
+
     for scenario in scenarios:
         inputs = prepare(scenario, strict=strict)
         for warning in inputs.warnings:
@@ -139,7 +150,7 @@ FORMAT = click.option(
 )
 
 
-def _one(result: xr.Dataset, dim: str, value: str | None, name: str) -> str:
+def _one(result: "xr.Dataset", dim: str, value: str | None, name: str) -> str:
     """The value of ``dim`` the user named (checked), or a clear error listing what exists."""
     allowed = [str(v) for v in result[dim].values]
     if value is None or value in allowed:
@@ -167,6 +178,10 @@ def map_command(
     formats: tuple[str, ...],
 ) -> None:
     """Map a figure of RESULT_DIR (a folder written by placeplan run) by planning area."""
+    from ..maps.choropleth import peak_year, plot_map, save
+    from ..maps.multiples import small_multiples
+    from .outputs import read_result
+
     result = read_result(result_dir)
     if years is not None:
         chosen = [int(_one(result, "year", y.strip(), "--years")) for y in years.split(",")]
@@ -195,6 +210,10 @@ def chart(
     result_dir: Path, area: str | None, stage: str | None, out: Path | None, lang: str, formats: tuple[str, ...]
 ) -> None:
     """Chart public demand against capacity over the years for one area and stage."""
+    from ..maps.charts import plot_series, worst_area
+    from ..maps.choropleth import save
+    from .outputs import read_result
+
     result = read_result(result_dir)
     stage = _one(result, "stage", stage, "--stage")
     planned = [str(a) for a in result["area"].values[result["planned"].sel(stage=stage).values]]
@@ -217,6 +236,10 @@ def chart(
 @click.option("--figure", type=click.Choice(list(FIGURES)), default="gap", show_default=True, help="Figure exported.")
 def export(result_dir: Path, out: Path | None, figure: str) -> None:
     """Write the gap layer as a GeoPackage for QGIS or ArcGIS: a layer per stage, a column per year."""
+    from ..maps.export import gap_layers
+    from .outputs import read_result
+    from .publish import staged
+
     result = read_result(result_dir)
     target = out or result_dir / "gap.gpkg"
     with staged(target) as path:
@@ -246,6 +269,10 @@ def compare(
     lang: str,
 ) -> None:
     """Compare the Results in RESULT_DIRS: comparison.csv, summary (CSV, .xlsx, chart) and difference maps."""
+    from ..maps.sets import comparison_pictures
+    from .compare import write_comparison
+    from .outputs import read_result
+
     results = {}
     for folder in result_dirs:
         result = read_result(folder)
@@ -287,6 +314,10 @@ def _span(text: str, name: str, lowest: int) -> list[int]:
 )
 def backtest_command(scenario: str, origins: str, horizons: str, out: Path | None) -> None:
     """Forecast from past origins with only the records known then; report the errors by horizon."""
+    from ..maps.charts import plot_accuracy
+    from .api import prepare
+    from .backtest import compared, write_backtest
+
     inputs = prepare(scenario)
     table, summary = compared(inputs, _span(origins, "--origins", 1800), _span(horizons, "--horizons", 1))
     folder = out or Path("results") / inputs.scenario.name / "backtest"

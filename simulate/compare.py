@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..scenarios import ScenarioError
+from ..scenarios.errors import ScenarioError
 from .outputs import results_table
 from .publish import publish
 

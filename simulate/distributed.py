@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..scenarios.errors import ScenarioError
+
 
 @contextmanager
 def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
@@ -11,7 +13,12 @@ def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterato
     if not workers and not scheduler:
         yield None
         return
-    from dask.distributed import Client, LocalCluster
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise ScenarioError(
+            f"{'--workers' if workers else '--scheduler'} needs Dask; install it with: pip install 'placeplan[cluster]'"
+        ) from None
 
     if scheduler:
         with Client(scheduler) as client:

@@ -15,8 +15,8 @@ from numpy.typing import NDArray
 
 from ..models.ensemble import project_draws
 from ..models.population import Array, Projection
-from ..scenarios import Inputs, ScenarioError
-from ..scenarios.inputs import RATES, Districts, PopulationInputs, ProgressionInputs
+from ..scenarios.errors import ScenarioError
+from ..scenarios.inputs import RATES, Districts, Inputs, PopulationInputs, ProgressionInputs
 from . import draws as dr
 from .backtest import replayed_errors
 from .capacity import capacities

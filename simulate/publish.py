@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from ..scenarios import ScenarioError
+from ..scenarios.errors import ScenarioError
 
 RENAME_EXCHANGE, AT_FDCWD = 2, -100
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from placeplan.scenarios import ScenarioError, load
-from placeplan.scenarios.load import shown
+from placeplan.scenarios.loading import shown
 
 from ..conftest import write_tiny
 

@@ -137,3 +137,16 @@ def test_draws_need_the_cohort_component_method(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == "Error: --draws needs population method cohort_component, not given\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_workers_without_dask_say_how_to_install_it(tiny, monkeypatch):
+    import sys
+
+    from click.testing import CliRunner
+
+    from placeplan.simulate.cli import main
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as where the [cluster] extra is not installed
+    result = CliRunner().invoke(main, ["run", str(tiny), "--draws", "2", "--workers", "2"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: --workers needs Dask; install it with: pip install 'placeplan[cluster]'\n")
