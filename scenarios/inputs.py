@@ -186,7 +186,8 @@ class Inputs:
     population: PopulationInputs
     stages: list[StageInputs]
     lines: Lines
-    boundaries: Any = None
+    boundaries: dict[str, Any] = field(default_factory=dict)
+    """Each district's shape (shapely), by code; empty without boundaries."""
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -66,7 +66,7 @@ def assemble(inputs: Inputs, projection: Projection, figures: dict[str, Array]) 
         },
         attrs=_attributes(inputs),
     )
-    if inputs.boundaries is not None:
+    if inputs.boundaries:
         result["geometry_wkt"] = ("area", _area_shapes(inputs, all_areas))
     result = result.merge(school_results(inputs, result))
     result = result.merge(indicators(inputs, result))
@@ -93,15 +93,16 @@ def _pupil_yield(inputs: Inputs, developments: dict[str, Array]) -> xr.DataArray
     )
 
 
-def _area_shapes(inputs: Inputs, areas: list[str]) -> list[str]:
+def _area_shapes(inputs: Inputs, all_areas: list[str]) -> list[str]:
     """Each area's shape (districts dissolved) as WKT, so the Result is self-contained for maps."""
-    shapes = inputs.boundaries.geometry
-    members: dict[str, list[str]] = {area: [] for area in areas}
+    import shapely
+
+    members: dict[str, list[str]] = {area: [] for area in all_areas}
     for stage in inputs.stages:
         for code, area in zip(inputs.districts.codes, stage.area_of, strict=True):
             if code not in members[area]:
                 members[area].append(code)
-    return [shapes.loc[members[area]].union_all().wkt for area in areas]
+    return [shapely.union_all([inputs.boundaries[code] for code in members[area]]).wkt for area in all_areas]
 
 
 def _attributes(inputs: Inputs) -> dict[str, str | int]:

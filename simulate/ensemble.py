@@ -106,7 +106,7 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
     districts = Districts(
         [d.codes[i] for i in index], [d.names[i] for i in index], [d.names_en[i] for i in index], d.frame.iloc[index]
     )
-    return replace(inputs, districts=districts, population=population, stages=stages, boundaries=None, warnings=[])
+    return replace(inputs, districts=districts, population=population, stages=stages, boundaries={}, warnings=[])
 
 
 def _progression_subset(p: ProgressionInputs, index: NDArray[np.intp]) -> ProgressionInputs:

@@ -28,3 +28,11 @@ def test_scale_prints_one_json_line_and_the_naive_reference_agrees():
     assert line["ratio_to_copy"] == line["cell_updates_per_s"] / line["copy_cells_per_s"]
     assert line["naive_agrees"] is True
     assert line["chunks"] >= 1
+
+
+def test_commands_prints_a_line_per_command_timed():
+    command = [sys.executable, "-m", "benchmarks.commands", "--repeat", "1", "--only", "help,validate_bad_file"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    lines = [json.loads(line) for line in done.stdout.strip().splitlines()]
+    assert [line["command"] for line in lines] == ["help", "validate_bad_file"]
+    assert all(line["median_s"] > line["python_floor_s"] > 0 for line in lines)
