@@ -1,5 +1,6 @@
 """Charts: public demand against capacity over the years, and summary figures per scenario."""
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -63,12 +64,8 @@ def plot_series(result: xr.Dataset, area: str, stage: str, lang: str = "en", ax:
 
 STAGE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe-Ito: told apart by colour-blind readers."""
-SUMMARY = {
-    "places_to_build": ("public places to build", "需新增公办学位"),
-    "classes_to_build": ("classes to build", "需新增班级"),
-    "place_years_short": ("pupil-years without a public place", "缺位人年"),
-    "extra_spending": ("spending beyond the reference: capital + recurrent", "较基准多支出：资本 + 经常性"),
-}
+SUMMARY = ("places_to_build", "classes_to_build", "place_years_short", "extra_spending")
+"""The summary chart's panels (words of maps.style)."""
 
 
 def _compact(value: float, _: object = None) -> str:
@@ -87,12 +84,16 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
     reference = reference or str(summary["scenario"].iloc[0])
     base = summary[summary["scenario"] == reference].set_index("stage")["spending"]
     summary = summary.assign(extra_spending=summary["spending"] - summary["stage"].map(base))
-    marked = f"{reference} (reference)" if lang == "en" else f"{reference}（基准）"
-    summary = summary.assign(scenario=summary["scenario"].replace({reference: marked}))
+    titles = summary["title_zh" if lang == "zh" and "title_zh" in summary else "title"]
+    labels = {
+        name: textwrap.fill(str(label), 34) + (f" ({word('reference', lang)})" if name == reference else "")
+        for name, label in zip(summary["scenario"], titles, strict=True)
+    }
+    summary = summary.assign(scenario=summary["scenario"].map(labels))
     stages = list(dict.fromkeys(summary["stage"]))
     scenarios = list(dict.fromkeys(summary["scenario"]))[::-1]
     fig, axes = subplots(2, 2, figsize=(11, 2.2 + 0.45 * len(scenarios) * 2), layout="constrained", sharey=True)
-    for ax, (figure, names) in zip(axes.flat, SUMMARY.items(), strict=True):
+    for ax, figure in zip(axes.flat, SUMMARY, strict=True):
         table = summary.pivot(index="scenario", columns="stage", values=figure).loc[scenarios, stages].fillna(0)
         above, below = pd.Series(0.0, index=scenarios), pd.Series(0.0, index=scenarios)
         for colour, stage in zip(STAGE_COLOURS, stages, strict=False):
@@ -111,7 +112,7 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
                 fontsize=7,
             )
         unit = f" ({summary['currency'].iloc[0]})" if figure == "extra_spending" and "currency" in summary else ""
-        ax.set_title((names[0] if lang == "en" else names[1]) + unit, fontsize=10)
+        ax.set_title(word(figure, lang) + unit, fontsize=10)
         ax.xaxis.set_major_formatter(_compact)
         span = max(above.max(), -below.min()) or 1
         ax.set_xlim(below.min() - 0.18 * span * (below.min() < 0), above.max() + 0.18 * span)
@@ -123,7 +124,7 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
     return fig
 
 
-def plot_accuracy(summary: pd.DataFrame) -> Any:
+def plot_accuracy(summary: pd.DataFrame, lang: str = "en") -> Any:
     """MAPE against horizon per stage: the city total, the districts' mean, and the plain 3-year-mean forecast."""
     stages = list(dict.fromkeys(summary["stage"]))
     fig, axes = subplots(1, len(stages), figsize=(5 * len(stages), 3.8), layout="constrained", squeeze=False)
@@ -132,19 +133,19 @@ def plot_accuracy(summary: pd.DataFrame) -> Any:
         total = one[one["level"] == "all"]
         districts = one[one["level"] == "area"].groupby("horizon").mean(numeric_only=True)
         schools = one[one["level"] == "school"].groupby("horizon").mean(numeric_only=True)
-        ax.plot(total["horizon"], total["mape"], marker="o", color=DEMAND, label="city total")
-        ax.plot(districts.index, districts["mape"], marker="s", color=CAPACITY, label="areas (mean)")
+        ax.plot(total["horizon"], total["mape"], marker="o", color=DEMAND, label=word("city_total", lang))
+        ax.plot(districts.index, districts["mape"], marker="s", color=CAPACITY, label=word("areas_mean", lang))
         ax.plot(
             districts.index,
             districts["mape_plain_mean3"],
             linestyle=":",
             color="#555555",
-            label="areas, plain 3-year mean",
+            label=word("plain_mean", lang),
         )
         if len(schools):
-            ax.plot(schools.index, schools["mape"], marker="^", color="#009E73", label="schools (mean)")
-        ax.set_title(f"{stage_name(stage, 'en')}: forecast error by horizon", fontsize=10)
-        ax.set_xlabel("years ahead")
+            ax.plot(schools.index, schools["mape"], marker="^", color="#009E73", label=word("schools_mean", lang))
+        ax.set_title(f"{stage_name(stage, lang)}: {word('forecast_error', lang)}", fontsize=10)
+        ax.set_xlabel(word("years_ahead", lang))
         ax.set_xticks(sorted(one["horizon"].unique()))
         ax.set_ylabel("MAPE (%)")
         ax.set_ylim(bottom=0)

@@ -57,9 +57,10 @@ def difference_maps(
     for ax, name in zip(axes.flat, others, strict=False):
         values = diffs[name].sel(area=frame["area"].values).values
         draw(frame, values, "gap", ax, norm, lang, colorbar=False, furniture=ax is axes[0, 0])
-        heading = textwrap.fill(str(results[name].attrs.get("title", name)), 40)
-        ax.set_title(f"{heading}\n{word('difference', lang)} {reference}", fontsize=8)
-    change = f"change in {FIGURES[figure].en}" if lang == "en" else f"{FIGURES[figure].zh}变化"
-    _shared_colorbar(fig, axes, cmap, norm, change)
+        width = 40 if lang == "en" else 24  # characters a line: Chinese ones are twice as wide
+        minus = f"{word('difference', lang)} {title(results[reference], lang)}"
+        ax.set_title(f"{textwrap.fill(title(results[name], lang), width)}\n{textwrap.fill(minus, width)}", fontsize=8)
+    label = f"{word('change_in', lang)} {FIGURES[figure].name(lang)}"
+    _shared_colorbar(fig, axes, cmap, norm, label)
     fig.suptitle(f"{FIGURES[figure].name(lang)}: {stage_name(stage, lang)}, {year}")
     return fig

@@ -70,6 +70,7 @@ STAGES = {
 }
 
 WORDS = {
+    # pictures
     "north": ("N", "北"),
     "km": ("km", "公里"),
     "demand": ("public places needed", "公办学位需求"),
@@ -79,7 +80,92 @@ WORDS = {
     "places": ("places", "学位"),
     "year": ("year", "年份"),
     "difference": ("minus", "减"),
+    "change_in": ("change in", "变化："),
+    "reference": ("reference", "基准"),
+    "places_to_build": ("public places to build", "需新增公办学位"),
+    "classes_to_build": ("classes to build", "需新增班级"),
+    "place_years_short": ("pupil-years without a public place", "缺位人年"),
+    "extra_spending": ("spending beyond the reference: capital + recurrent", "较基准多支出：资本 + 经常性"),
+    "forecast_error": ("forecast error by horizon", "预测误差（按预测年限）"),
+    "years_ahead": ("years ahead", "预测年限"),
+    "city_total": ("city total", "全市合计"),
+    "areas_mean": ("areas (mean)", "各区平均"),
+    "plain_mean": ("areas, plain 3-year mean", "各区，简单三年平均"),
+    "schools_mean": ("schools (mean)", "各校平均"),
+    # the report and the workbook
+    "report": ("School places report", "学位供需规划报告"),
+    "scenario": ("scenario", "方案"),
+    "stage": ("stage", "学段"),
+    "area": ("area", "区县"),
+    "area_code": ("area code", "区县代码"),
+    "school": ("school", "学校"),
+    "school_id": ("school id", "学校代码"),
+    "district": ("district", "所在区县"),
+    "sector": ("sector", "办学性质"),
+    "public": ("public", "公办"),
+    "private": ("private", "民办"),
+    "pupils": ("pupils", "在校生"),
+    "classes": ("classes", "班级数"),
+    "mean_class_size": ("mean class size", "平均班额"),
+    "utilization": ("utilization", "学位使用率"),
+    "classes_short": ("classrooms missing", "缺少教室"),
+    "oversized": ("oversized classes", "大班额"),
+    "super_oversized": ("super-oversized (over 66)", "超大班额（66人以上）"),
+    "school_age_population": ("school-age population", "学龄人口"),
+    "enrolment": ("pupils", "在校生规模"),
+    "public_demand": ("public places needed", "公办学位需求"),
+    "public_capacity": ("public places", "公办学位供给"),
+    "gap": ("place gap", "学位缺口"),
+    "classes_needed": ("classes needed", "需设班级数"),
+    "teachers_needed": ("teachers needed", "教师需求"),
+    "teachers": ("teachers", "现有教师"),
+    "teacher_gap": ("teachers short", "教师缺口"),
+    "capital_cost": ("capital spending", "资本支出"),
+    "recurrent_cost": ("recurrent spending", "经常性支出"),
+    "shortage_cost": ("cost of the shortage", "缺口建设成本"),
+    "private_enrolment": ("pupils in private schools", "民办在校生"),
+    "bought_places": ("places bought", "购买学位"),
+    "indicator": ("indicator", "指标"),
+    "value": ("achieved", "实际值"),
+    "target": ("target", "目标值"),
+    "met": ("met", "是否达标"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "shortfall_places": ("places short of the target", "距目标差额（学位）"),
+    "peak_shortage": ("peak shortage", "最大缺口"),
+    "peak_year": ("in", "出现年份"),
+    "spending": ("capital + recurrent spending", "资本与经常性支出合计"),
+    "cost_of_places_to_build": ("cost of the places still to build", "待建学位成本"),
+    "peak_teachers_needed": ("peak teachers needed", "教师需求峰值"),
+    "action": ("action", "措施"),
+    "headline": ("Headline figures", "主要数据"),
+    "indicators": ("The plan's indicators against its targets", "主要指标完成情况"),
+    "gap_maps": ("Place gaps", "学位缺口分布"),
+    "sheet": ("Place gap by area and year", "分区县分年度学位缺口"),
+    "short_areas": ("Areas in shortage: places needed against places available", "缺口区县：学位需求与供给"),
+    "crowded_schools": ("Over-full and oversized schools", "超员与大班额学校"),
+    "comparison": ("Policy options compared", "方案比较"),
+    "difference_maps": ("Each option minus the reference", "各方案与基准方案之差"),
+    "inputs": ("Scenario and inputs", "方案与输入数据"),
+    "made_by": ("made by placeplan", "由 placeplan 生成"),
+    "file": ("file", "文件"),
+    "sha256": ("SHA-256", "SHA-256 校验值"),
+    "version": ("placeplan version", "placeplan 版本"),
+    "made_on": ("made on", "生成日期"),
+    "currency": ("currency", "货币"),
+    "none_short": ("No area is short of public places in any year.", "各区县各年度均无学位缺口。"),
+    "none_crowded": ("No school is over-full or oversized.", "无超员或大班额学校。"),
+    "no_targets": ("The scenario sets no targets.", "本方案未设定指标目标。"),
+    "school_years": ("school-years", "校年"),
+    "ger": ("gross enrolment (入园率 / 毛入学率)", "毛入园（学）率"),
+    "public_share": ("public share (公办率)", "公办率"),
+    "inclusive_share": ("inclusive share (普惠率)", "普惠率"),
+    "general_share": ("general share of senior secondary (普职比)", "普职比（普通高中占比）"),
+    "oversized_class_share": ("share of classes oversized (大班额比例)", "大班额比例"),
+    "largest_school": ("largest school, pupils", "最大学校规模（人）"),
+    "actions_by_year": ("Actions and spending by year", "分年度措施与支出"),
 }
+"""Every word placeplan shows a person, in English and Chinese: pictures, the report and the workbook."""
 
 
 def word(key: str, lang: str) -> str:
@@ -98,8 +184,9 @@ def area_names(result: xr.Dataset, lang: str) -> np.ndarray:
 
 
 def title(result: xr.Dataset, lang: str) -> str:
-    """The scenario's title (English) or name."""
-    return str(result.attrs.get("title") or result.attrs.get("scenario"))
+    """The scenario's title in ``lang`` (its one title, or its name, where it has no other)."""
+    chosen = result.attrs.get("title_zh") if lang == "zh" else None
+    return str(chosen or result.attrs.get("title") or result.attrs.get("scenario"))
 
 
 def figure_values(result: xr.Dataset, figure: str) -> xr.DataArray:

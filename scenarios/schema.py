@@ -337,13 +337,22 @@ class Uncertainty(Strict):
     """Largest delay in years of every development's completion; each draw delays by 0..N years, equally likely."""
 
 
+class Titles(Strict):
+    """A title in each language of the pictures and reports."""
+
+    en: str
+    """In English."""
+    zh: str
+    """In Chinese."""
+
+
 class Scenario(Strict):
     """A scenario file after ``extends:`` and ``options:`` are merged."""
 
     name: str
     """Short name, used for the results folder; defaults to the file name (not inherited)."""
-    title: str | None = None
-    """Title for maps and reports."""
+    title: str | Titles | None = None
+    """Title for maps and reports: one text, or ``{en: ..., zh: ...}`` so each language has its own."""
     base_year: int
     """Year of the base population ``t0``."""
     end_year: int

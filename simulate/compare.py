@@ -81,6 +81,7 @@ def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
             {
                 "scenario": name,
                 "title": str(result.attrs.get("title", name)),
+                "title_zh": str(result.attrs.get("title_zh") or result.attrs.get("title", name)),
                 "stage": str(stage),
                 "peak_shortage": float(total.max()),
                 "peak_year": int(one["year"].values[int(np.argmax(total.values))]) if float(total.max()) > 0 else None,

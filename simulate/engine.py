@@ -19,6 +19,7 @@ from ..models import enrolment as enr
 from ..models.housing import pupil_yield
 from ..models.population import Array, Projection
 from ..scenarios.inputs import Inputs
+from ..scenarios.schema import Titles
 from .figures import FIGURES, areas, stage_figures
 from .indicators import indicators
 from .project import project
@@ -105,11 +106,16 @@ def _area_shapes(inputs: Inputs, all_areas: list[str]) -> list[str]:
     return [shapely.union_all([inputs.boundaries[code] for code in members[area]]).wkt for area in all_areas]
 
 
+def _title(title: str | Titles | None, lang: str) -> str | None:
+    return title if title is None or isinstance(title, str) else getattr(title, lang)
+
+
 def _attributes(inputs: Inputs) -> dict[str, str | int]:
     scenario = inputs.scenario
     return {
         "scenario": scenario.name,
-        "title": scenario.title or scenario.name,
+        "title": _title(scenario.title, "en") or scenario.name,
+        "title_zh": _title(scenario.title, "zh") or scenario.name,
         "options": ", ".join(scenario.options),
         "currency": scenario.currency,
         "base_year": scenario.base_year,

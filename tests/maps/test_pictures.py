@@ -102,7 +102,9 @@ def test_difference_maps_show_scenario_minus_reference():
     # area 1: (700 - 640) - (600 - 400) = -140; area 2: (350 - 400) - (300 - 400) = +50
     assert "Jia\n-140" in [t.get_text() for t in ax.texts]
     assert "Yi\n+50" in [t.get_text() for t in ax.texts]
-    assert "minus ref" in ax.get_title()
+    assert ax.get_title() == "Scenario alt\nminus Scenario ref"  # titles, not file names
+    chinese = difference_maps({"ref": REFERENCE, "alt": ALTERNATIVE}, "ref", "primary", 2021, lang="zh")
+    assert chinese.axes[0].get_title() == "Scenario alt\n减 Scenario ref"
 
 
 def test_series_shades_the_shortage():
@@ -116,4 +118,4 @@ def test_summary_chart_has_a_panel_per_figure_and_marks_the_reference():
     fig = plot_summary(summary_table({"ref": REFERENCE, "alt": ALTERNATIVE}), reference="ref")
     panels = [ax for ax in fig.axes if ax.patches]
     assert len(panels) == 4
-    assert "ref (reference)" in [label.get_text() for label in panels[0].get_yticklabels()]
+    assert "Scenario ref (reference)" in [label.get_text() for label in panels[0].get_yticklabels()]
