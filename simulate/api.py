@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from ..scenarios.errors import ScenarioError
 from ..scenarios.loading import load, shown
 
 if TYPE_CHECKING:  # the engine's modules are imported when a scenario is run, not to check one
+    import pandas as pd
     import xarray as xr
 
     from ..scenarios.inputs import Inputs
@@ -72,27 +74,41 @@ def run_scenario(
     draws: int | None = None,
     seed: int = 0,
     client: Any = None,
-) -> tuple[Path, list[str]]:
+) -> Run:
     """Run a scenario and write its results folder (with ``maps`` drawn into ``maps/``).
 
-    Returns the folder and the warnings.
+    Files a user put in the folder (a map, a GeoPackage) are kept; what an earlier run wrote is replaced.
     """
     from . import outputs
+    from .compare import summary
     from .publish import publishing
 
     inputs = prepare(scenario, strict, log)
     folder = out or Path("results") / inputs.scenario.name
-    with publishing(folder) as staging:  # checked and locked before the computing starts
+    with publishing(folder, keep=outputs.not_written_by_run) as staging:  # checked and locked before computing
         result = _simulate(inputs, strict, log, draws, seed, client)
         log(f"writing {folder}")
         outputs.write(result, inputs, staging, maps=maps, seed=None if draws is None else seed)
     log("done")
-    return folder, inputs.warnings
+    titles = {lang: str(result.attrs[key]) for lang, key in (("en", "title"), ("zh", "title_zh"))}
+    return Run(folder, inputs.warnings, titles, summary(result, inputs.scenario.name))
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a run wrote and what the planner should see first."""
+
+    folder: Path
+    warnings: list[str]
+    titles: dict[str, str]
+    """The scenario's title by language."""
+    summary: pd.DataFrame
+    """Per stage: peak shortage and its year, places to build, spending (:func:`.compare.summary`)."""
 
 
 def sweep(
     scenarios: list[str], client: Any, maps: Callable[[xr.Dataset, Path], None] | None = None, **options: Any
-) -> list[tuple[Path, list[str]]]:
+) -> list[Run]:
     """Run several scenarios, each a task on the Dask ``client`` (or one after another without one)."""
     if client is None:
         return [run_scenario(scenario, maps=maps, **options) for scenario in scenarios]

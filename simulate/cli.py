@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input or usage (one message, no traceback), 1 a bug
 import signal
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -13,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..maps.style import FIGURES, FORMATS, LANGS
+from ..maps.style import FIGURES, FORMATS, LANGS, stage_name, word
 from ..scenarios.errors import ScenarioError
 
 if TYPE_CHECKING:
     import xarray as xr
 
-    from .api import Step
+    from .api import Run, Step
 
 # Heavy modules (numpy, pandas, xarray, matplotlib, numba) are imported inside the commands that use
 # them, so that --help, --version and a validate that fails early answer at once (docs/performance.md).
@@ -66,6 +67,19 @@ def interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+RESULT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+LANG = click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
+FORMAT = click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    default=("png",),
+    show_default=True,
+    help="Picture format; repeat for several.",
+)
+
+
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True)
 @click.option(
@@ -82,6 +96,7 @@ def interrupted(signum: int, frame: object) -> None:
 )
 @click.option("--workers", type=click.IntRange(min=1), help="Start a local Dask cluster of N worker processes.")
 @click.option("--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+@LANG
 def run(
     scenarios: tuple[str, ...],
     out: Path | None,
@@ -92,6 +107,7 @@ def run(
     seed: int,
     workers: int | None,
     scheduler: str | None,
+    lang: str,
 ) -> None:
     """Run SCENARIOS (YAML files, or shipped names such as taiyuan or taiyuan/class_size)."""
     if out is not None and len(scenarios) > 1:
@@ -105,7 +121,7 @@ def run(
     if not no_maps:
         from ..maps.sets import default_maps
 
-        maps = default_maps
+        maps = partial(default_maps, lang=lang)
     log = _step_log(quiet)
     options: dict[str, Any] = {"strict": strict, "draws": draws, "seed": seed}
     with cluster(workers, scheduler) as client:
@@ -114,10 +130,47 @@ def run(
         else:
             log(f"running {len(scenarios)} scenarios")
             done = sweep(list(scenarios), client, maps=maps, **options)
-    for folder, warnings in done:
-        for warning in warnings:
+    for finished in done:
+        for warning in finished.warnings:
             click.echo(f"warning: {warning}", err=True)
-        click.echo(str(folder))
+        for line in headline(finished, lang):
+            click.echo(line)
+        click.echo(str(finished.folder))
+
+
+def headline(finished: "Run", lang: str) -> list[str]:
+    """What a planner reads first: per stage, the peak shortage and its year and the places to build."""
+    rows = [[word(key, lang) for key in ("stage", "peak_shortage", "peak_year", "places_to_build")]]
+    for stage, peak, year, places in finished.summary[
+        ["stage", "peak_shortage", "peak_year", "places_to_build"]
+    ].itertuples(index=False):
+        rows.append(
+            [
+                stage_name(str(stage), lang),
+                f"{peak:,.0f}",
+                "" if year != year or year is None else f"{year:.0f}",
+                f"{places:,.0f}",
+            ]
+        )
+    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+    lines = [finished.titles[lang]]
+    for row in rows:
+        cells = [
+            _pad(row[0], widths[0], left=True),
+            *(_pad(cell, width) for cell, width in zip(row[1:], widths[1:], strict=True)),
+        ]
+        lines.append("  " + "   ".join(cells))
+    return lines
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, left: bool = False) -> str:
+    space = " " * (width - _width(text))
+    return text + space if left else space + text
 
 
 @main.command()
@@ -135,19 +188,6 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
             f"{inputs.scenario.name}: ok ({len(inputs.districts.codes)} districts, "
             f"{len(inputs.stages)} stages, {inputs.years[0]}-{inputs.years[-1]})"
         )
-
-
-RESULT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
-LANG = click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
-FORMAT = click.option(
-    "--format",
-    "formats",
-    type=click.Choice(FORMATS),
-    multiple=True,
-    default=("png",),
-    show_default=True,
-    help="Picture format; repeat for several.",
-)
 
 
 def _one(result: "xr.Dataset", dim: str, value: str | None, name: str) -> str:

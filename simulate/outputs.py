@@ -98,10 +98,25 @@ def write(
     indicator_table(result).to_csv(folder / "indicators.csv", index=False)
     population_table(result).to_csv(folder / "population.csv", index=False)
     stacked(result).to_netcdf(folder / "results.nc", engine="h5netcdf")
-    record = json.dumps(run_record(result, inputs, seed), ensure_ascii=False, indent=2)
-    (folder / "run.json").write_text(record, encoding="utf-8")
     if maps is not None:
         maps(result, folder / "maps")
+    record = run_record(result, inputs, seed)
+    record["files"] = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    (folder / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def not_written_by_run(folder: Path) -> list[Path]:
+    """Files in an earlier results ``folder`` that its run did not write (a user's maps, a GeoPackage).
+
+    The run lists what it wrote in ``run.json`` (``files``); a folder from before that list keeps all but
+    the files a run always writes.
+    """
+    try:
+        written = set(json.loads((folder / "run.json").read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        written = {"results.csv", "schools.csv", "indicators.csv", "population.csv", "results.nc"}
+    written.add("run.json")
+    return [p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).as_posix() not in written]
 
 
 STACKS = {"figures": ("figure", ("stage", "area", "year")), "school_figures": ("school_figure", ("school", "year"))}

@@ -112,6 +112,15 @@ def exchange(one: Path, other: Path) -> None:
         raise OSError(error, os.strerror(error))
 
 
+def _carry(folder: Path, staging: Path, files: list[Path]) -> None:
+    """Copy ``files`` of ``folder`` into ``staging`` at the same place, where the new result has none."""
+    for file in files:
+        target = staging / file.relative_to(folder)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, target)
+
+
 def _put_in_place(staging: Path, folder: Path) -> None:
     if not folder.exists():
         staging.rename(folder)
@@ -128,8 +137,11 @@ def _put_in_place(staging: Path, folder: Path) -> None:
 
 
 @contextmanager
-def publishing(folder: Path, what: str = "--out") -> Iterator[Path]:
-    """Check, lock and recover ``folder``; yield a staging folder that replaces it when the block succeeds."""
+def publishing(folder: Path, what: str = "--out", keep: Callable[[Path], list[Path]] | None = None) -> Iterator[Path]:
+    """Check, lock and recover ``folder``; yield a staging folder that replaces it when the block succeeds.
+
+    ``keep`` names files of the earlier ``folder`` to carry into the new one (unless it wrote them again).
+    """
     folder = Path(os.path.abspath(folder))
     check_writable(folder, what)
     with _locked(folder, what):
@@ -138,6 +150,8 @@ def publishing(folder: Path, what: str = "--out") -> Iterator[Path]:
         staging.mkdir()  # the user's umask applies, unlike mkdtemp's 0700
         try:
             yield staging
+            if keep is not None and folder.is_dir():
+                _carry(folder, staging, keep(folder))
             _put_in_place(staging, folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -484,3 +484,39 @@ def test_a_damaged_result_is_refused_with_a_message(tmp_path, tiny):
         assert result.exit_code == 2, command
         assert result.stderr.startswith(f"Error: {out / 'results.nc'}: not a readable placeplan Result (")
         assert result.stderr.endswith("); run the scenario again to rewrite it\n")
+
+
+def test_run_prints_a_headline_per_stage(tiny, tmp_path):
+    result = invoke("run", str(tiny), "--out", str(tmp_path / "out"), "-q", "--no-maps")
+    assert result.exit_code == 0
+    # primary: area 1 short 600 in 2020-2021, 800 from 2022 (P2 closes); area 2 1,200 then 900
+    assert result.stdout.splitlines() == [
+        "tiny",
+        "  stage     peak shortage     in   public places to build",
+        "  primary           1,800   2020                    2,000",
+        "  senior              400   2020                      400",
+        str(tmp_path / "out"),
+    ]
+    chinese = invoke("run", str(tiny), "--out", str(tmp_path / "out"), "-q", "--no-maps", "--lang", "zh")
+    assert chinese.stdout.splitlines()[1:3] == [
+        "  学段     最大缺口   出现年份   需新增公办学位",
+        "  小学        1,800       2020            2,000",
+    ]
+
+
+def test_a_rerun_keeps_the_files_the_user_put_in_the_folder(tiny, tmp_path):
+    out = tmp_path / "out"
+    assert invoke("run", str(tiny), "--out", str(out), "-q").exit_code == 0
+    assert invoke("map", str(out), "--stage", "primary", "--year", "2023").exit_code == 0
+    assert invoke("export", str(out)).exit_code == 0
+    (out / "notes.txt").write_text("mine")
+    assert invoke("run", str(tiny), "--out", str(out), "-q").exit_code == 0
+    assert (out / "maps" / "gap_primary_2023.png").is_file() and (out / "gap.gpkg").is_file()
+    assert (out / "notes.txt").read_text() == "mine"
+    # what the earlier run wrote itself is replaced, not kept: a map it no longer draws is gone
+    (out / "maps" / "gap_primary_2020.png").unlink()
+    record = json.loads((out / "run.json").read_text())
+    assert "maps/gap_primary_2020.png" in record["files"] and "notes.txt" not in record["files"]
+    assert invoke("run", str(tiny), "--out", str(out), "-q", "--no-maps").exit_code == 0
+    assert not (out / "maps" / "gap_primary_2020.png").exists()
+    assert (out / "maps" / "gap_primary_2023.png").is_file() and (out / "notes.txt").is_file()
