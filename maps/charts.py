@@ -1,6 +1,5 @@
 """Charts: public demand against capacity over the years, and summary figures per scenario."""
 
-import textwrap
 from typing import Any
 
 import numpy as np
@@ -8,7 +7,7 @@ import pandas as pd
 import xarray as xr
 
 from .fonts import subplots
-from .style import area_names, stage_name, title, word
+from .style import area_names, compact, money_unit, stage_name, title, word, wrap
 
 DEMAND, CAPACITY, SHORTAGE, BAND = "#b35806", "#542788", "#fdb863", "#bdbdbd"
 """Ends of the purple-orange scale of the maps: orange demand and shortage, purple capacity."""
@@ -68,13 +67,6 @@ SUMMARY = ("places_to_build", "classes_to_build", "place_years_short", "extra_sp
 """The summary chart's panels (words of maps.style)."""
 
 
-def _compact(value: float, _: object = None) -> str:
-    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:,.3g}{suffix}"
-    return f"{value:,.0f}"
-
-
 def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None = None) -> Any:
     """Summary figures per scenario, stacked by stage: one panel per figure, scenarios down the side.
 
@@ -86,7 +78,7 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
     summary = summary.assign(extra_spending=summary["spending"] - summary["stage"].map(base))
     titles = summary["title_zh" if lang == "zh" and "title_zh" in summary else "title"]
     labels = {
-        name: textwrap.fill(str(label), 34) + (f" ({word('reference', lang)})" if name == reference else "")
+        name: wrap(str(label), 40) + (f" ({word('reference', lang)})" if name == reference else "")
         for name, label in zip(summary["scenario"], titles, strict=True)
     }
     summary = summary.assign(scenario=summary["scenario"].map(labels))
@@ -106,14 +98,14 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
             ax.text(
                 end,
                 y,
-                f" {_compact(total)} " if total else " 0",
+                f" {compact(total, lang)} " if total else " 0",
                 va="center",
                 ha="left" if total >= 0 else "right",
                 fontsize=7,
             )
-        unit = f" ({summary['currency'].iloc[0]})" if figure == "extra_spending" and "currency" in summary else ""
+        unit = f" ({money_unit(summary['currency'].iloc[0], lang)})" if figure == "extra_spending" else ""
         ax.set_title(word(figure, lang) + unit, fontsize=10)
-        ax.xaxis.set_major_formatter(_compact)
+        ax.xaxis.set_major_formatter(lambda value, _: compact(value, lang))
         span = max(above.max(), -below.min()) or 1
         ax.set_xlim(below.min() - 0.18 * span * (below.min() < 0), above.max() + 0.18 * span)
         ax.axvline(0, color="#303030", linewidth=0.8)

@@ -11,11 +11,8 @@ from typing import Any
 
 
 @cache
-def chinese_font() -> str | None:
-    """Register the CJK font with matplotlib and put it in the fallback list; its name, or None."""
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
+def font_path() -> str | None:
+    """The Noto Sans CJK font file, or None (with a warning) where its package is missing."""
     try:
         import cvttf_NotoSansCJK_Regular as noto
     except ImportError:
@@ -25,7 +22,18 @@ def chinese_font() -> str | None:
             stacklevel=2,
         )
         return None
-    path = noto.get_TTF_path()
+    return str(noto.get_TTF_path())
+
+
+@cache
+def chinese_font() -> str | None:
+    """Register the CJK font with matplotlib and put it in the fallback list; its name, or None."""
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    path = font_path()
+    if path is None:
+        return None
     font_manager.fontManager.addfont(path)
     name = font_manager.FontProperties(fname=path).get_name()
     plt.rcParams["font.family"] = ["DejaVu Sans", name]

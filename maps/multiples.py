@@ -1,6 +1,5 @@
 """Small multiples: stages by years (or scenarios) on one sheet with one shared colour scale."""
 
-import textwrap
 from typing import Any
 
 import numpy as np
@@ -8,7 +7,7 @@ import xarray as xr
 
 from .choropleth import area_frame, colour_scale, draw
 from .fonts import subplots
-from .style import FIGURES, figure_values, stage_name, title, word
+from .style import FIGURES, figure_values, stage_name, title, word, wrap
 
 
 def _sheet(rows: int, columns: int) -> tuple[Any, Any]:
@@ -57,10 +56,11 @@ def difference_maps(
     for ax, name in zip(axes.flat, others, strict=False):
         values = diffs[name].sel(area=frame["area"].values).values
         draw(frame, values, "gap", ax, norm, lang, colorbar=False, furniture=ax is axes[0, 0])
-        width = 40 if lang == "en" else 24  # characters a line: Chinese ones are twice as wide
         minus = f"{word('difference', lang)} {title(results[reference], lang)}"
-        ax.set_title(f"{textwrap.fill(title(results[name], lang), width)}\n{textwrap.fill(minus, width)}", fontsize=8)
+        ax.set_title(f"{wrap(title(results[name], lang), 44)}\n{wrap(minus, 44)}", fontsize=8)
     label = f"{word('change_in', lang)} {FIGURES[figure].name(lang)}"
     _shared_colorbar(fig, axes, cmap, norm, label)
-    fig.suptitle(f"{FIGURES[figure].name(lang)}: {stage_name(stage, lang)}, {year}")
+    heading = FIGURES[figure].name(lang)
+    zh = f"{stage_name(stage, lang)}{heading}，{year}年"
+    fig.suptitle(f"{heading}: {stage_name(stage, lang)}, {year}" if lang == "en" else zh)
     return fig

@@ -138,6 +138,13 @@ WORDS = {
     "cost_of_places_to_build": ("cost of the places still to build", "待建学位成本"),
     "peak_teachers_needed": ("peak teachers needed", "教师需求峰值"),
     "action": ("action", "措施"),
+    "name": ("name", "名称"),
+    "details": ("details", "内容"),
+    "build": ("build", "新建"),
+    "expand": ("expand", "扩建"),
+    "close": ("close", "撤并"),
+    "convert": ("convert to public", "民转公"),
+    "buy": ("buy places", "购买学位"),
     "headline": ("Headline figures", "主要数据"),
     "indicators": ("The plan's indicators against its targets", "主要指标完成情况"),
     "gap_maps": ("Place gaps", "学位缺口分布"),
@@ -156,7 +163,8 @@ WORDS = {
     "none_short": ("No area is short of public places in any year.", "各区县各年度均无学位缺口。"),
     "none_crowded": ("No school is over-full or oversized.", "无超员或大班额学校。"),
     "no_targets": ("The scenario sets no targets.", "本方案未设定指标目标。"),
-    "school_years": ("school-years", "校年"),
+    "areas_met": ("areas meeting it / areas · places short", "达标区县数 / 区县数 · 差额学位"),
+    "more_schools": ("and {} more schools in report.xlsx", "另有 {} 所学校，见 report.xlsx"),
     "ger": ("gross enrolment (入园率 / 毛入学率)", "毛入园（学）率"),
     "public_share": ("public share (公办率)", "公办率"),
     "inclusive_share": ("inclusive share (普惠率)", "普惠率"),
@@ -166,6 +174,37 @@ WORDS = {
     "actions_by_year": ("Actions and spending by year", "分年度措施与支出"),
 }
 """Every word placeplan shows a person, in English and Chinese: pictures, the report and the workbook."""
+
+
+def compact(value: float, lang: str = "en") -> str:
+    """A large number as people read it: 12.3k, 4.5M, 6.7bn; in Chinese 1.2万, 3.4亿."""
+    steps = ((1e8, "亿"), (1e4, "万")) if lang == "zh" else ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
+    for size, suffix in steps:
+        if abs(value) >= size:
+            scaled = value / size
+            return f"{scaled:,.0f}{suffix}" if abs(scaled) >= 100 else f"{scaled:.3g}{suffix}"
+    return f"{value:,.0f}"
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` in lines of ``width`` columns (a Chinese character takes two), keeping numbers and words whole."""
+    import re
+    import unicodedata
+
+    lines, line, used = [], "", 0
+    for token in re.findall(r"[A-Za-z0-9.,:%'’-]+ ?|\s+|.", text):
+        size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
+        if used + size > width and line.strip():
+            lines.append(line.rstrip())
+            line, used = token.lstrip(), size
+        else:
+            line, used = line + token, used + size
+    return "\n".join([*lines, line.rstrip()])
+
+
+def money_unit(currency: str, lang: str) -> str:
+    """The currency as a reader of ``lang`` writes it (元 for CNY in Chinese)."""
+    return "元" if lang == "zh" and currency in ("CNY", "RMB") else currency
 
 
 def word(key: str, lang: str) -> str:

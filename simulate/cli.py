@@ -311,17 +311,9 @@ def compare(
     """Compare the Results in RESULT_DIRS: comparison.csv, summary (CSV, .xlsx, chart) and difference maps."""
     from ..maps.sets import comparison_pictures
     from .compare import write_comparison
-    from .outputs import read_result
 
-    results = {}
-    for folder in result_dirs:
-        result = read_result(folder)
-        results[str(result.attrs["scenario"])] = result
-    if len(results) < len(result_dirs):
-        raise click.UsageError("two RESULT_DIRS hold the same scenario name; compare different scenarios")
-    reference = reference or next(iter(results))
-    if reference not in results:
-        raise click.BadParameter(f"{reference!r} is not among {', '.join(results)}", param_hint="--reference")
+    results, _ = _read_results(result_dirs)
+    reference = _reference(results, reference)
     for stage in stages:
         _one(results[reference], "stage", stage, "--stage")
     if year is not None:
@@ -329,6 +321,54 @@ def compare(
     pictures = partial(comparison_pictures, stages=list(stages) or None, year=year, lang=lang)
     write_comparison(results, reference, out, pictures)
     click.echo(str(out))
+
+
+@main.command()
+@click.argument("result_dirs", nargs=-1, required=True, type=RESULT_DIR)
+@click.option("--reference", help="Scenario the others are compared with (default: the first).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results/report"),
+    show_default=True,
+    help="Folder for report.html, report.xlsx (and report.pdf where Chromium is installed).",
+)
+@LANG
+def report(result_dirs: tuple[Path, ...], reference: str | None, out: Path, lang: str) -> None:
+    """Write the bureau's report of RESULT_DIRS: one self-contained report.html and report.xlsx."""
+    from .report import write_report
+
+    results, records = _read_results(result_dirs)
+    reference = _reference(results, reference)
+    write_report(results, records, reference, out, lang)
+    click.echo(str(out))
+
+
+def _read_results(result_dirs: tuple[Path, ...]) -> tuple[dict[str, "xr.Dataset"], dict[str, dict[str, Any]]]:
+    """The Result and run.json of each folder, by scenario name (names must differ)."""
+    import json
+
+    from .outputs import read_result
+
+    results, records = {}, {}
+    for folder in result_dirs:
+        result = read_result(folder)
+        name = str(result.attrs["scenario"])
+        results[name] = result
+        try:
+            records[name] = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            records[name] = {}
+    if len(results) < len(result_dirs):
+        raise click.UsageError("two RESULT_DIRS hold the same scenario name; give different scenarios")
+    return results, records
+
+
+def _reference(results: dict[str, "xr.Dataset"], reference: str | None) -> str:
+    reference = reference or next(iter(results))
+    if reference not in results:
+        raise click.BadParameter(f"{reference!r} is not among {', '.join(results)}", param_hint="--reference")
+    return reference
 
 
 def _span(text: str, name: str, lowest: int) -> list[int]:

@@ -7,6 +7,7 @@ stage; a stage's figures are NaN in areas it is not planned by, and
 ``planned[stage, area]`` says which are.
 """
 
+import json
 from collections.abc import Callable
 
 import numpy as np
@@ -121,6 +122,10 @@ def _attributes(inputs: Inputs) -> dict[str, str | int]:
         "base_year": scenario.base_year,
         "population_method": scenario.population.method,
         "placeplan_version": __version__,
+        "actions": json.dumps(
+            {name: action.model_dump(exclude_none=True) for name, action in scenario.actions.items()},
+            ensure_ascii=False,
+        ),
     }
 
 

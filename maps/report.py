@@ -1,0 +1,306 @@
+"""The bureau's report (report.html): one self-contained page in Chinese or English, printable to A4.
+
+Pictures are inline PNG, styles inline, and the page carries the subset of Noto
+Sans CJK its own text needs, so it opens from a USB stick on a machine without
+Chinese fonts and makes no network request. Every text from a scenario (titles,
+names) is escaped. Reads Results and tables made from them; computes nothing.
+"""
+
+import base64
+import datetime
+import html
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .charts import plot_series, plot_summary
+from .choropleth import peak_year, plot_map
+from .fonts import font_path, subplots
+from .multiples import difference_maps, small_multiples
+from .style import area_names, money_unit, stage_name, title, word
+from .workbook import SHARES
+
+MOST_CHARTS, MOST_SCHOOLS = 6, 40
+"""Demand charts of the areas shortest of places, and rows of the school list, shown in the report."""
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What the report shows, made from the Results by the caller."""
+
+    summary: pd.DataFrame
+    """Per scenario and stage: shortage, places to build, spending (``compare.summary_table``)."""
+    indicators: pd.DataFrame
+    """The reference's ``indicators.csv``."""
+    records: dict[str, dict[str, Any]]
+    """Each scenario's run.json."""
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _png(fig: Any) -> str:
+    """A figure as an inline PNG image (closed after)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+
+
+def _count(value: float) -> str:
+    return "–" if value != value else f"{value:,.0f}"
+
+
+def _money(value: float, lang: str, currency: str) -> str:
+    if value != value:
+        return "–"
+    unit = money_unit(currency, lang)
+    return f"{value / 1e4:,.0f} 万{unit}" if lang == "zh" else f"{value / 1e6:,.1f} M {unit}"
+
+
+def _share(value: float) -> str:
+    return "–" if value != value else f"{100 * value:.1f}%"
+
+
+def _table(heads: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    """An HTML table: text escaped, columns from ``numeric_from`` aligned right."""
+    head = "".join(f"<th>{_e(h)}</th>" for h in heads)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{' class=n' if i >= numeric_from else ''}>{_e(c)}</td>" for i, c in enumerate(r))
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _headline(summary: pd.DataFrame, lang: str, currency: str) -> str:
+    keys = ["stage", "peak_shortage", "peak_year", "places_to_build", "classes_to_build", "peak_teachers_needed"]
+    heads = [word(k, lang) for k in keys] + [word("capital_cost", lang), word("recurrent_cost", lang)]
+    rows = []
+    for row in summary.to_dict("records"):
+        year = row["peak_year"]
+        rows.append(
+            [
+                stage_name(str(row["stage"]), lang),
+                *(_count(float(row[k])) for k in ("peak_shortage",)),
+                "" if year is None or year != year else f"{float(year):.0f}",
+                *(_count(float(row[k])) for k in ("places_to_build", "classes_to_build", "peak_teachers_needed")),
+                *(_money(float(row[k]), lang, currency) for k in ("capital_cost", "recurrent_cost")),
+            ]
+        )
+    return _table(heads, rows)
+
+
+def _indicators(table: pd.DataFrame, result: xr.Dataset, lang: str) -> str:
+    """Per stage and indicator with a target, in chosen years: areas meeting it, and the places short."""
+    targeted = table.dropna(subset=["target"])
+    if targeted.empty:
+        return f"<p>{_e(word('no_targets', lang))}</p>"
+    years = _report_years(result)
+    heads = [word("stage", lang), word("indicator", lang), word("target", lang)]
+    heads += [f"{year}: {word('areas_met', lang)}" for year in years]
+    rows = []
+    for (stage, indicator), group in targeted.groupby(["stage", "indicator"], sort=False):
+        cells = [stage_name(str(stage), lang), word(str(indicator), lang)]
+        shown = group[group["year"] == years[-1]]["target"]
+        target = float(shown.iloc[0]) if len(shown) else float(group["target"].iloc[-1])
+        cells.append(_share(target) if indicator in SHARES else _count(target))
+        for year in years:
+            one = group[group["year"] == year]
+            met = int(one["met"].fillna(False).astype(bool).sum())
+            cells.append(f"{met} / {len(one)} · {_count(float(one['shortfall_places'].sum()))}")
+        rows.append(cells)
+    return _table(heads, rows, numeric_from=3)
+
+
+def _report_years(result: xr.Dataset) -> list[int]:
+    years = [int(y) for y in result["year"].values]
+    return sorted({y for y in (years[0], years[0] + 5, years[-1]) if y in years})
+
+
+def _crowded(result: xr.Dataset, lang: str) -> str:
+    """Schools over their places or with oversized classes, in each stage's peak year, most crowded first."""
+    rows = []
+    names = dict(zip(result["area"].values, area_names(result, lang), strict=True))
+    for stage in result["stage"].values:
+        year = peak_year(result, str(stage))
+        one = result.sel(year=year, school=result["school_stage"] == stage)
+        crowded = (one["school_utilization"] > 1) | (one["school_oversized"] == 1)
+        for school in one["school"].values[crowded.values]:
+            s = one.sel(school=school)
+            rows.append(
+                (
+                    float(s["school_utilization"]),
+                    [
+                        str(s["school_name"].values),
+                        names.get(str(s["school_area"].values), ""),
+                        stage_name(str(stage), lang),
+                        str(year),
+                        _count(float(s["school_pupils"])),
+                        _count(float(s["school_places"])),
+                        _share(float(s["school_utilization"])),
+                        f"{float(s['school_mean_class_size']):.1f}",
+                        _count(float(s["school_classes_short"])),
+                    ],
+                )
+            )
+    if not rows:
+        return f"<p>{_e(word('none_crowded', lang))}</p>"
+    rows.sort(key=lambda r: -r[0])
+    heads = [word(k, lang) for k in ("school", "area", "stage", "year", "pupils", "places", "utilization")]
+    heads += [word("mean_class_size", lang), word("classes_short", lang)]
+    more = len(rows) - MOST_SCHOOLS
+    note = f"<p class=note>{_e(word('more_schools', lang).format(more))}</p>" if more > 0 else ""
+    return _table(heads, [r[1] for r in rows[:MOST_SCHOOLS]], numeric_from=3) + note
+
+
+def _short_areas(result: xr.Dataset, lang: str) -> str:
+    """Demand against capacity for the areas with the largest shortages."""
+    worst = result["gap"].where(result["planned"]).max("year").to_series().dropna()
+    worst = worst[worst > 0].sort_values(ascending=False).head(MOST_CHARTS)
+    if worst.empty:
+        return f"<p>{_e(word('none_short', lang))}</p>"
+    charts = []
+    for stage, area in worst.index:
+        fig, ax = subplots(figsize=(6, 3.4), layout="constrained")
+        plot_series(result, str(area), str(stage), lang, ax=ax)
+        charts.append(f"<figure>{_png(fig)}</figure>")
+    return f"<div class=grid>{''.join(charts)}</div>"
+
+
+def _inputs(records: dict[str, dict[str, Any]], results: dict[str, xr.Dataset], lang: str) -> str:
+    parts = []
+    for name, record in records.items():
+        rows = [[file, digest] for file, digest in record.get("inputs", {}).items()]
+        parts.append(f"<h3>{_e(title(results[name], lang))} <span class=note>({_e(name)})</span></h3>")
+        parts.append(_table([word("file", lang), word("sha256", lang)], rows, numeric_from=9))
+    return "".join(parts)
+
+
+def report_html(results: dict[str, xr.Dataset], reference: str, tables: Tables, lang: str) -> str:
+    """The whole report as one HTML document."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    result = results[reference]
+    currency = str(result.attrs.get("currency", ""))
+    stages = [str(s) for s in result["stage"].values]
+    heading = title(result, lang)
+    mine = tables.summary[tables.summary["scenario"] == reference]
+    version = _e(result.attrs.get("placeplan_version", ""))
+    today = datetime.date.today().isoformat()
+    body = [
+        f"<header><h1>{_e(heading)}</h1><p class=sub>{_e(word('report', lang))} · {_e(word('made_on', lang))} "
+        f"{today} · {_e(word('version', lang))} {version}</p></header>",
+        f"<section><h2>{_e(word('headline', lang))}</h2>{_headline(mine, lang, currency)}</section>",
+        f"<section><h2>{_e(word('indicators', lang))}</h2>{_indicators(tables.indicators, result, lang)}</section>",
+    ]
+    if "geometry_wkt" in result:
+        maps = [f"<figure>{_png(plot_map(result, s, peak_year(result, s), lang=lang).figure)}</figure>" for s in stages]
+        sheet = _png(small_multiples(result, stages, _report_years(result)[1:] or _report_years(result), lang=lang))
+        body.append(f"<section><h2>{_e(word('gap_maps', lang))}</h2><div class=grid>{''.join(maps)}</div></section>")
+        body.append(f"<section class=wide><h2>{_e(word('sheet', lang))}</h2><figure>{sheet}</figure></section>")
+    body.append(f"<section><h2>{_e(word('short_areas', lang))}</h2>{_short_areas(result, lang)}</section>")
+    body.append(f"<section><h2>{_e(word('crowded_schools', lang))}</h2>{_crowded(result, lang)}</section>")
+    if len(results) > 1:
+        body.append(_comparison(results, reference, tables.summary, lang, currency))
+    body.append(f"<section><h2>{_e(word('inputs', lang))}</h2>{_inputs(tables.records, results, lang)}</section>")
+    body.append(f"<footer>{_e(word('made_by', lang))}</footer>")
+    page = "".join(body)
+    return (
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f"<title>{_e(heading)}</title><style>{_font_face(html.unescape(_text_of(page)) + heading)}{CSS}</style>"
+        f"</head><body>{page}</body></html>"
+    )
+
+
+def _comparison(results: dict[str, xr.Dataset], reference: str, summary: pd.DataFrame, lang: str, currency: str) -> str:
+    totals = summary.groupby("scenario", sort=False)[
+        ["places_to_build", "place_years_short", "capital_cost", "recurrent_cost"]
+    ].sum()
+    heads = [word("scenario", lang), word("places_to_build", lang), word("place_years_short", lang)]
+    heads += [word("capital_cost", lang), word("recurrent_cost", lang)]
+    rows = [
+        [
+            title(results[str(name)], lang),
+            _count(float(row["places_to_build"])),
+            _count(float(row["place_years_short"])),
+            _money(float(row["capital_cost"]), lang, currency),
+            _money(float(row["recurrent_cost"]), lang, currency),
+        ]
+        for name, row in totals.iterrows()
+    ]
+    parts = [f"<section><h2>{_e(word('comparison', lang))}</h2>{_table(heads, rows)}"]
+    parts.append(f"<figure>{_png(plot_summary(summary, lang, reference))}</figure></section>")
+    first = results[reference]
+    if "geometry_wkt" in first:
+        pictures = [
+            f"<figure>{_png(difference_maps(results, reference, stage, year, lang=lang))}</figure>"
+            for stage, year in _where_options_differ(results, reference)
+        ]
+        heading = _e(word("difference_maps", lang))
+        parts.append(f"<section class=wide><h2>{heading}</h2>{''.join(pictures)}</section>")
+    return "".join(parts)
+
+
+def _where_options_differ(results: dict[str, xr.Dataset], reference: str) -> list[tuple[str, int]]:
+    """Each stage whose gap differs between the options, with the year it differs most."""
+    base = results[reference]["gap"]
+    spread = xr.concat([abs(result["gap"] - base).fillna(0).sum("area") for result in results.values()], "option")
+    spread = spread.sum("option")
+    return [
+        (str(stage), int(spread["year"].values[int(np.argmax(spread.sel(stage=stage).values))]))
+        for stage in spread["stage"].values
+        if float(spread.sel(stage=stage).max()) > 0.5
+    ]
+
+
+def _text_of(page: str) -> str:
+    """The characters of the page's text (tags dropped), for the font subset."""
+    import re
+
+    return re.sub(r"<[^>]*>|data:[^\"']*", " ", page)
+
+
+def _font_face(text: str) -> str:
+    """An @font-face with the glyphs of ``text`` from Noto Sans CJK, inline (empty if the font is missing)."""
+    path = font_path()
+    if path is None:
+        return ""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features, options.hinting, options.desubroutinize = [], False, True
+    options.name_IDs, options.notdef_outline = ["*"], True
+    font = TTFont(path, lazy=True)
+    cutter = subset.Subsetter(options)
+    cutter.populate(text="".join(sorted(set(text + "0123456789,.%·–-/:() "))))
+    cutter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f'@font-face{{font-family:"placeplan";src:url(data:font/otf;base64,{data}) format("opentype");}}'
+
+
+CSS = """
+body{font-family:"placeplan",sans-serif;margin:24px auto;max-width:1100px;color:#202020;font-size:14px;line-height:1.45}
+header{border-bottom:3px solid #542788;margin-bottom:16px}h1{font-size:26px;margin:0 0 4px}
+.sub,.note{color:#606060;font-size:12px}h2{font-size:19px;color:#542788;margin:26px 0 8px}h3{font-size:15px}
+table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:12.5px}
+th,td{border-bottom:1px solid #d0d0d0;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f1edf7}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+figure{margin:6px 0}img{max-width:100%;height:auto}.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}
+footer{margin-top:30px;color:#909090;font-size:11px}
+@page{size:A4;margin:14mm}
+@media print{body{margin:0;max-width:none;font-size:11px}section,figure,table,tr{break-inside:avoid}
+h2{break-after:avoid}.wide{break-before:page}}
+"""

@@ -1,0 +1,172 @@
+"""The bureau's workbook (report.xlsx): indicators, gaps, schools, spending and options, headed in one language.
+
+Counts are whole numbers with thousands separators, shares percentages; the
+header row is frozen and columns are as wide as their contents.
+"""
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xarray as xr
+
+from .style import area_names, stage_name, word
+
+COUNT, SHARE, RATIO = "#,##0", "0.0%", "0.00"
+SHARES = ("ger", "public_share", "inclusive_share", "general_share", "oversized_class_share")
+
+
+def _width(value: Any) -> int:
+    text = f"{value:,.0f}" if isinstance(value, float) else str(value)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, str]) -> None:
+    """A sheet of ``frame`` (headings already in the language): bold frozen header, fitted widths."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(name[:31])
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([None if isinstance(v, float) and v != v else v for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for i, column in enumerate(frame.columns, 1):
+        letter = get_column_letter(i)
+        number = formats.get(column)
+        if number:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = number
+        widest = max([_width(column), *(_width(v) for v in frame[column].head(2000))])
+        sheet.column_dimensions[letter].width = min(max(widest + 2, 8), 60)
+
+
+def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.rename(columns={c: word(c, lang) for c in frame.columns})
+
+
+def write_workbook(
+    path: Path,
+    results: dict[str, xr.Dataset],
+    reference: str,
+    summary: pd.DataFrame,
+    indicators: pd.DataFrame,
+    schools: pd.DataFrame,
+    lang: str,
+) -> None:
+    """Write ``path``: indicators, gaps by area x stage x year, schools, spending and actions, options compared."""
+    from openpyxl import Workbook
+
+    result = results[reference]
+    book = Workbook()
+    book.remove(book.active)
+    table = indicators.assign(
+        stage=indicators["stage"].map(lambda s: stage_name(s, lang)),
+        indicator=indicators["indicator"].map(lambda i: word(i, lang)),
+        met=indicators["met"].map({True: word("yes", lang), False: word("no", lang)}),
+    )[["area", "area_name", "stage", "year", "indicator", "value", "target", "met", "shortfall_places"]]
+    _sheet(
+        book,
+        word("indicators", lang),
+        _headed(table.rename(columns={"area": "area_code", "area_name": "area"}), lang),
+        {word("shortfall_places", lang): COUNT, word("value", lang): "0.000", word("target", lang): "0.000"},
+    )
+    gaps = _gap_sheet(result, lang)
+    _sheet(book, word("gap", lang), gaps, {str(y): COUNT for y in result["year"].values})
+    school_table = schools.assign(
+        stage=schools["stage"].map(lambda s: stage_name(s, lang)),
+        sector=schools["sector"].map(lambda s: word(s, lang)),
+        oversized=schools["oversized"].map({True: word("yes", lang), False: ""}),
+    )[
+        [
+            "school",
+            "name",
+            "district",
+            "stage",
+            "sector",
+            "year",
+            "pupils",
+            "places",
+            "utilization",
+            "classes",
+            "mean_class_size",
+            "classes_short",
+            "oversized",
+            "teachers_needed",
+        ]
+    ]
+    _sheet(
+        book,
+        word("school", lang),
+        _headed(school_table.rename(columns={"school": "school_id", "name": "school"}), lang),
+        {word(c, lang): COUNT for c in ("pupils", "places", "classes", "classes_short", "teachers_needed")}
+        | {word("utilization", lang): SHARE, word("mean_class_size", lang): "0.0"},
+    )
+    _sheet(
+        book,
+        word("actions_by_year", lang),
+        _spending(result, lang),
+        {word(c, lang): COUNT for c in ("capital_cost", "recurrent_cost", "bought_places")},
+    )
+    actions = _actions(result, lang)
+    if len(actions):
+        _sheet(book, word("action", lang), actions, {})
+    columns = [
+        "title",
+        "stage",
+        "peak_shortage",
+        "peak_year",
+        "places_to_build",
+        "classes_to_build",
+        "peak_teachers_needed",
+        "capital_cost",
+        "recurrent_cost",
+        "spending",
+        "cost_of_places_to_build",
+    ]
+    compared = summary.assign(
+        title=summary["title_zh" if lang == "zh" else "title"],
+        stage=summary["stage"].map(lambda s: stage_name(s, lang)),
+    )[columns]
+    _sheet(
+        book,
+        word("comparison", lang),
+        _headed(compared.rename(columns={"title": "scenario"}), lang),
+        {word(c, lang): COUNT for c in columns[2:] if c != "peak_year"},
+    )
+    book.save(path)
+
+
+def _gap_sheet(result: xr.Dataset, lang: str) -> pd.DataFrame:
+    """Rows of (stage, area), a column per year: the public place gap in whole places."""
+    names = dict(zip(result["area"].values, area_names(result, lang), strict=True))
+    rows = []
+    for stage in result["stage"].values:
+        planned = result["area"].values[result["planned"].sel(stage=stage).values]
+        for area in planned:
+            gaps = result["gap"].sel(stage=stage, area=area).values.round()
+            rows.append([stage_name(str(stage), lang), str(area), names[area], *gaps])
+    heads = [word("stage", lang), word("area_code", lang), word("area", lang), *map(str, result["year"].values)]
+    return pd.DataFrame(rows, columns=heads)
+
+
+def _spending(result: xr.Dataset, lang: str) -> pd.DataFrame:
+    """Capital and recurrent spending and places bought by stage and year, summed over areas."""
+    figures = ["capital_cost", "recurrent_cost", "bought_places"]
+    summed = result[figures].where(result["planned"]).sum("area").to_dataframe().reset_index()
+    summed["stage"] = summed["stage"].map(lambda s: stage_name(s, lang))
+    return _headed(summed[["stage", "year", *figures]].rename(columns={"year": "year"}), lang)
+
+
+def _actions(result: xr.Dataset, lang: str) -> pd.DataFrame:
+    """The scenario's actions: name, what, year and the keys it gives."""
+    actions = json.loads(str(result.attrs.get("actions", "{}")))
+    rows = [
+        [name, word(spec.pop("action"), lang), spec.pop("year", ""), ", ".join(f"{k}: {v}" for k, v in spec.items())]
+        for name, spec in actions.items()
+    ]
+    return pd.DataFrame(rows, columns=[word(c, lang) for c in ("name", "action", "year", "details")])

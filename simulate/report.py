@@ -1,0 +1,68 @@
+"""The bureau's report: the tables it shows, made from the Results, then the HTML, workbook and PDF written at once."""
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+from .compare import check_comparable, summary_table
+from .indicators import indicator_table
+from .outputs import schools_table
+from .publish import publishing
+
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+"""Browsers that print the report to PDF where installed (headless, no network)."""
+
+
+def browser() -> str | None:
+    """A headless Chromium on this machine, or None."""
+    return next((path for name in CHROMIUM if (path := shutil.which(name))), None)
+
+
+def write_report(
+    results: dict[str, xr.Dataset], records: dict[str, dict[str, Any]], reference: str, folder: Path, lang: str
+) -> Path:
+    """Write ``report.html``, ``report.xlsx`` and, where Chromium is installed, ``report.pdf`` into ``folder``."""
+    from ..maps.report import Tables, report_html
+    from ..maps.workbook import write_workbook
+
+    check_comparable(results)
+    summary = summary_table(results)
+    indicators = indicator_table(results[reference])
+    with publishing(folder) as staging:
+        page = report_html(results, reference, Tables(summary, indicators, records), lang)
+        (staging / "report.html").write_text(page, encoding="utf-8")
+        write_workbook(
+            staging / "report.xlsx", results, reference, summary, indicators, schools_table(results[reference]), lang
+        )
+        printer = browser()
+        if printer is not None:
+            print_pdf(printer, staging / "report.html", staging / "report.pdf")
+    return folder
+
+
+def headless(printer: str, *arguments: str) -> list[str]:
+    """A Chromium command that runs without a screen, a sandbox or any network."""
+    return [
+        printer,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        *arguments,
+    ]
+
+
+def print_pdf(printer: str, page: Path, pdf: Path) -> None:
+    """Print ``page`` to ``pdf`` (A4, as the page's print styles say); a failing browser writes no PDF."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as profile:
+        command = headless(printer, f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+        subprocess.run([*command, page.as_uri()], capture_output=True, timeout=120, check=False)
