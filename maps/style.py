@@ -171,7 +171,12 @@ WORDS = {
     "general_share": ("general share of senior secondary (普职比)", "普职比（普通高中占比）"),
     "oversized_class_share": ("share of classes oversized (大班额比例)", "大班额比例"),
     "largest_school": ("largest school, pupils", "最大学校规模（人）"),
-    "actions_by_year": ("Actions and spending by year", "分年度措施与支出"),
+    "sheet_indicators": ("Indicators", "主要指标"),
+    "sheet_gaps": ("Place gaps", "学位缺口"),
+    "sheet_schools": ("Schools", "学校"),
+    "sheet_spending": ("Spending by year", "分年度支出"),
+    "sheet_actions": ("Actions", "措施"),
+    "sheet_options": ("Options compared", "方案比较"),
 }
 """Every word placeplan shows a person, in English and Chinese: pictures, the report and the workbook."""
 

@@ -71,12 +71,12 @@ def write_workbook(
     )[["area", "area_name", "stage", "year", "indicator", "value", "target", "met", "shortfall_places"]]
     _sheet(
         book,
-        word("indicators", lang),
+        word("sheet_indicators", lang),
         _headed(table.rename(columns={"area": "area_code", "area_name": "area"}), lang),
         {word("shortfall_places", lang): COUNT, word("value", lang): "0.000", word("target", lang): "0.000"},
     )
     gaps = _gap_sheet(result, lang)
-    _sheet(book, word("gap", lang), gaps, {str(y): COUNT for y in result["year"].values})
+    _sheet(book, word("sheet_gaps", lang), gaps, {str(y): COUNT for y in result["year"].values})
     school_table = schools.assign(
         stage=schools["stage"].map(lambda s: stage_name(s, lang)),
         sector=schools["sector"].map(lambda s: word(s, lang)),
@@ -101,20 +101,18 @@ def write_workbook(
     ]
     _sheet(
         book,
-        word("school", lang),
+        word("sheet_schools", lang),
         _headed(school_table.rename(columns={"school": "school_id", "name": "school"}), lang),
         {word(c, lang): COUNT for c in ("pupils", "places", "classes", "classes_short", "teachers_needed")}
         | {word("utilization", lang): SHARE, word("mean_class_size", lang): "0.0"},
     )
     _sheet(
         book,
-        word("actions_by_year", lang),
+        word("sheet_spending", lang),
         _spending(result, lang),
         {word(c, lang): COUNT for c in ("capital_cost", "recurrent_cost", "bought_places")},
     )
-    actions = _actions(result, lang)
-    if len(actions):
-        _sheet(book, word("action", lang), actions, {})
+    _sheet(book, word("sheet_actions", lang), _actions(result, lang), {})
     columns = [
         "title",
         "stage",
@@ -134,7 +132,7 @@ def write_workbook(
     )[columns]
     _sheet(
         book,
-        word("comparison", lang),
+        word("sheet_options", lang),
         _headed(compared.rename(columns={"title": "scenario"}), lang),
         {word(c, lang): COUNT for c in columns[2:] if c != "peak_year"},
     )
