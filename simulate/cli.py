@@ -392,7 +392,8 @@ def _span(text: str, name: str, lowest: int) -> list[int]:
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder (default results/<name>/backtest)."
 )
-def backtest_command(scenario: str, origins: str, horizons: str, out: Path | None) -> None:
+@LANG
+def backtest_command(scenario: str, origins: str, horizons: str, out: Path | None, lang: str) -> None:
     """Forecast from past origins with only the records known then; report the errors by horizon."""
     from ..maps.charts import plot_accuracy
     from .api import prepare
@@ -401,7 +402,7 @@ def backtest_command(scenario: str, origins: str, horizons: str, out: Path | Non
     inputs = prepare(scenario)
     table, summary = compared(inputs, _span(origins, "--origins", 1800), _span(horizons, "--horizons", 1))
     folder = out or Path("results") / inputs.scenario.name / "backtest"
-    write_backtest(table, summary, folder, pictures=plot_accuracy)
+    write_backtest(table, summary, folder, pictures=partial(plot_accuracy, lang=lang))
     click.echo(str(folder))
 
 
