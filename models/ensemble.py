@@ -7,11 +7,23 @@ steps 1-4 of the cohort-component method (MODEL.md) for every draw and
 district, reading each cell once and writing it once, so a year costs about
 what copying the population costs. :func:`project_draws` loops it over the
 years; it agrees with :func:`placeplan.models.population.cohort_component`.
+
+The compiled kernel is cached in the user's cache folder (``NUMBA_CACHE_DIR``,
+by default ``~/.cache/placeplan/numba``), never beside this file: files written
+into an installed package outlive ``pip uninstall`` and would shadow a later
+editable install.
 """
 
-import numpy as np
-from numba import njit, prange
-from numpy.typing import NDArray
+import os
+from pathlib import Path
+
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "placeplan" / "numba")
+)
+
+import numpy as np  # noqa: E402  (numba reads NUMBA_CACHE_DIR when it is imported)
+from numba import njit, prange  # noqa: E402
+from numpy.typing import NDArray  # noqa: E402
 
 from .population import Flows, Projection, move
 

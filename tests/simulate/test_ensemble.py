@@ -150,3 +150,13 @@ def test_workers_without_dask_say_how_to_install_it(tiny, monkeypatch):
     result = CliRunner().invoke(main, ["run", str(tiny), "--draws", "2", "--workers", "2"])
     assert result.exit_code == 2
     assert result.stderr.endswith("Error: --workers needs Dask; install it with: pip install 'placeplan[cluster]'\n")
+
+
+def test_the_compiled_kernel_is_cached_outside_the_package(tiny):
+    from pathlib import Path
+
+    import placeplan.models
+
+    simulate(tiny, draws=2)
+    beside = list(Path(placeplan.models.__path__[0]).glob("__pycache__/*.nb[ic]"))
+    assert beside == []  # files written into an installed package outlive pip uninstall
