@@ -38,6 +38,7 @@ SCHOOL_COLUMNS = (
     "boarding_places",
     "lon",
     "lat",
+    "convertible",
 )
 
 
@@ -71,6 +72,10 @@ class Lines:
     """Line whose sector and closing year this line follows (itself for a school)."""
     into: NDArray[np.intp]
     """Line that takes a closing school's pupils (``-1``: the nearest, or all, of its area)."""
+    land_cost: Array
+    """Cost of a new school's site (NaN none)."""
+    convertible: NDArray[np.bool_]
+    """Private schools the plan may convert to public (``convertible: yes``)."""
     converted: dict[int, str] = field(default_factory=dict)
     """Line of each converted school and the action's name."""
 
@@ -81,7 +86,8 @@ class Lines:
         for column in fields(self):
             if column.name == "converted":
                 continue
-            value = values.get(column.name, defaults.get(column.name, -1 if column.name == "into" else np.nan))
+            missing = {"into": -1, "convertible": False}.get(column.name, np.nan)
+            value = values.get(column.name, defaults.get(column.name, missing))
             current = getattr(self, column.name)
             if isinstance(current, list):
                 current.append(value)
@@ -119,8 +125,6 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
             f"{table.where(row)}: max_classes {max_classes[row]:g} is below classes {classes[row]:g}; "
             "max_classes is the most the school can be expanded to"
         )
-    inclusive = np.char.lower(table.text("inclusive")) if "inclusive" in table.frame else np.full(len(sector), "")
-    flags = ~np.isin(inclusive, ["", "0", "no", "false", "否"])
     n = len(sector)
     return Lines(
         id=[str(v) for v in table.text("id")],
@@ -133,7 +137,7 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
         classes=classes,
         places=table.numbers("places", "count", default=np.nan),
         public_from=np.where(sector == "public", -NEVER, NEVER),
-        inclusive=flags | (sector == "public"),
+        inclusive=_flags(table, "inclusive") | (sector == "public"),
         teachers=table.numbers("teachers", "count", default=np.nan),
         pupils=table.numbers("pupils", "count", default=np.nan),
         max_classes=max_classes,
@@ -142,7 +146,16 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
         lat=table.numbers("lat", "latitude", default=np.nan),
         parent=np.arange(n),
         into=np.full(n, -1, dtype=np.intp),
+        land_cost=np.full(n, np.nan),
+        convertible=_flags(table, "convertible") & (sector == "private"),
     )
+
+
+def _flags(table: Table, column: str) -> NDArray[np.bool_]:
+    """A yes/no column (blank, 0, no, false, 否 are no)."""
+    if column not in table.frame:
+        return np.zeros(len(table.frame), dtype=bool)
+    return ~np.isin(np.char.lower(table.text(column)), ["", "0", "no", "false", "否"])
 
 
 def apply_actions(loaded: Loaded, lines: Lines, codes: list[str], stages: list[str]) -> Lines:
@@ -168,6 +181,7 @@ def apply_actions(loaded: Loaded, lines: Lines, codes: list[str], stages: list[s
                 lon=np.nan if action.lon is None else action.lon,
                 lat=np.nan if action.lat is None else action.lat,
                 boarding_places=np.nan if action.boarding_places is None else action.boarding_places,
+                land_cost=np.nan if action.land_cost is None else action.land_cost,
             )
         elif action.action == "buy":
             lines.add(

@@ -251,7 +251,11 @@ class Stage(Strict):
 
 
 ACTION_KEYS = {
-    "build": ({"district", "stage", "year"}, {"classes", "places"}, {"name", "lon", "lat", "boarding_places"}),
+    "build": (
+        {"district", "stage", "year"},
+        {"classes", "places"},
+        {"name", "lon", "lat", "boarding_places", "land_cost"},
+    ),
     "expand": ({"school", "year"}, {"classes", "places"}, {"stage"}),
     "close": ({"school", "year"}, set(), {"stage", "into"}),
     "convert": ({"school", "year"}, set(), {"stage"}),
@@ -289,6 +293,8 @@ class Action(Strict):
     """build: latitude of the new school."""
     boarding_places: float | None = Field(None, ge=0)
     """build: boarding places (寄宿) of the new school."""
+    land_cost: float | None = Field(None, ge=0)
+    """build: cost of the site, capital in the opening year on top of the places and classes."""
 
     @model_validator(mode="after")
     def _keys_of_action(self) -> Self:
@@ -322,6 +328,28 @@ class Targets(Strict):
     """Largest share of classes in oversized schools (大班额比例); 0 for none."""
     max_school_size: Positive | None = None  # type: ignore[valid-type]
     """Most pupils a school may have (e.g. 3000 for senior secondary)."""
+
+
+class Plan(Strict):
+    """What ``placeplan plan`` may choose: standard sizes, sites, lead time, budgets (docs/methods.md)."""
+
+    sizes: dict[str, tuple[int, ...]] = {}
+    """Classes of the standard school sizes by stage; defaults kindergarten 6/9/12, primary and junior
+    24/36/48, senior 36/48/60."""
+    sites: Table | None = None
+    """Table ``district, stage, most[, land_cost, name]``: where new schools may go and how many;
+    without it one school site per planning area and stage, without limit."""
+    lead_time: int = Field(2, ge=0, le=20)
+    """Years from the base year before anything chosen takes effect."""
+    budget: float | None = Field(None, ge=0)
+    """Most capital spending over all years."""
+    budget_per_year: float | None = Field(None, ge=0)
+    """Most capital spending in any one year."""
+    penalty_per_pupil_year: float | None = Field(None, gt=0)
+    """Cost given to each pupil-year without a public place; default the highest cost per place of any
+    stage, so that building a place is worth it for a shortage of a year or more."""
+    time_limit: float = Field(300.0, gt=0)
+    """Seconds the solver may take."""
 
 
 class Uncertainty(Strict):
@@ -371,11 +399,13 @@ class Scenario(Strict):
     """School stages by name."""
     schools: Table
     """Table ``id, name, district, stage, sector, classes[, places, pupils, inclusive, opens, closes, teachers,
-    max_classes, boarding_places, lon, lat]``."""
+    max_classes, boarding_places, lon, lat, convertible]``."""
     actions: dict[str, Action] = {}
     """Capacity actions by name, so an option can add, change or remove (``null``) one."""
     targets: dict[str, Targets] = {}
     """The plan's targets by stage name."""
+    plan: Plan = Plan()
+    """What ``placeplan plan`` may choose."""
     uncertainty: Uncertainty = Uncertainty()
     """Inputs perturbed in ensembles."""
     options: tuple[str, ...] = ()

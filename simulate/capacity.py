@@ -68,6 +68,7 @@ def district_capacity(stage: StageInputs, lines: Lines, inputs: Inputs) -> dict[
         "new_places": by_district(new),
         "new_classes": by_district(line_classes(stage, lines, mine, codes, places) * (new > 0)),
         "converted_places": by_district(places * converting),
+        "land_cost": by_district(np.nan_to_num(lines.land_cost[mine]) * starts * (kind == "build")),
     }
     staff = lines.teachers[mine]
     if not np.isnan(staff[kind == "school"]).all():

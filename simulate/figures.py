@@ -30,6 +30,7 @@ FIGURES = (
     "teachers_needed",
     "cost",
     "private_enrolment",
+    "public_choice",
     "private_capacity",
     "bought_places",
     "capital_cost",
@@ -120,7 +121,7 @@ def one_stage(stage: StageInputs, population: Array, inputs: Inputs) -> dict[str
     by_district = stage.capacity or district_capacity(stage, inputs.lines, inputs)
     capacity = {name: b(per_area(values, stage)) for name, values in by_district.items()}
     out = {"school_age_population": per_area(sap, stage), "enrolment": per_area(pupils, stage)}
-    choice = per_area(choice, stage)
+    out["public_choice"] = choice = per_area(choice, stage)
     out["private_enrolment"], out["public_demand"] = cap.seat(out["enrolment"], choice, capacity["private_capacity"])
     out.update({name: capacity[name] for name in SEATS if name in capacity})
     class_size = standard("class_size")
@@ -137,7 +138,7 @@ def one_stage(stage: StageInputs, population: Array, inputs: Inputs) -> dict[str
     out["class_size"], out["cost_per_place"] = class_size, standard("cost_per_place")
     out["capital_cost"] = costs.capital_cost(
         capacity["new_places"], out["cost_per_place"], capacity["new_classes"], standard("cost_per_class")
-    ) + capacity["converted_places"] * standard("conversion_cost_per_place")
+    ) + capacity["converted_places"] * standard("conversion_cost_per_place") + capacity["land_cost"]
     out["recurrent_cost"] = costs.recurrent_cost(
         out["bought_places"], standard("price_per_bought_place"), out["teachers_needed"], standard("salary")
     )

@@ -102,7 +102,7 @@ BAD_INPUT = {
         {"school": "schools.csv"},
         None,
         "scenario.yaml: school: unknown key (did you mean 'schools'?); allowed: name, title, base_year, end_year, "
-        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, uncertainty",
+        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, plan, uncertainty",
     ),
     "share above 1": (
         {"stages": {"primary": {"ages": [6, 11], "public_share": {2020: 0.5, 2025: 1.5}}}},
@@ -295,13 +295,14 @@ BAD_INPUT = {
         None,
         {"schools.csv": TABLES["schools.csv"].replace(",closes", ",close")},
         "schools.csv: unknown column 'close' (did you mean 'closes'?); columns: id, name, district, stage, sector, "
-        "classes, places, pupils, inclusive, opens, closes, teachers, max_classes, boarding_places, lon, lat",
+        "classes, places, pupils, inclusive, opens, closes, teachers, max_classes, boarding_places, lon, lat, "
+        "convertible",
     ),
     "misspelled required key": (
         {"end_yaer": 2023, "end_year": None},
         None,
         "scenario.yaml: end_yaer: unknown key (did you mean 'end_year'?); allowed: name, title, base_year, end_year, "
-        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, uncertainty",
+        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, plan, uncertainty",
     ),
     "housing completed in 1900": (
         {
