@@ -10,12 +10,12 @@ from .fonts import subplots
 from .style import FIGURES, figure_values, stage_name, title, word, wrap
 
 
-def _sheet(rows: int, columns: int) -> tuple[Any, Any]:
+def sheet(rows: int, columns: int) -> tuple[Any, Any]:
 
     return subplots(rows, columns, figsize=(3.3 * columns + 1.2, 3.3 * rows + 0.9), squeeze=False, layout="constrained")
 
 
-def _shared_colorbar(fig: Any, axes: Any, cmap: str, norm: Any, label: str) -> None:
+def shared_colorbar(fig: Any, axes: Any, cmap: str, norm: Any, label: str) -> None:
     from matplotlib.cm import ScalarMappable
 
     fig.colorbar(ScalarMappable(norm, cmap), ax=axes, shrink=0.5, label=label)
@@ -27,14 +27,14 @@ def small_multiples(
     """One map per stage (rows) and year (columns), all on one colour scale."""
     values = figure_values(result, figure)
     cmap, norm = colour_scale(figure, values.sel(stage=stages, year=years).values)
-    fig, axes = _sheet(len(stages), len(years))
+    fig, axes = sheet(len(stages), len(years))
     for i, stage in enumerate(stages):
         frame = area_frame(result, stage, lang)
         for j, year in enumerate(years):
             panel = values.sel(stage=stage, year=year).sel(area=frame["area"].values).values
             draw(frame, panel, figure, axes[i, j], norm, lang, labels=False, colorbar=False, furniture=i == j == 0)
             axes[i, j].set_title(f"{stage_name(stage, lang)}, {year}", fontsize=9)
-    _shared_colorbar(fig, axes, cmap, norm, FIGURES[figure].label(lang))
+    shared_colorbar(fig, axes, cmap, norm, FIGURES[figure].label(lang))
     fig.suptitle(f"{title(result, lang)}: {FIGURES[figure].name(lang)}")
     return fig
 
@@ -50,7 +50,7 @@ def difference_maps(
     limit = max((float(np.nanmax(np.abs(d.sel(area=frame["area"].values).values))) for d in diffs.values()), default=0)
     cmap, norm = colour_scale("gap", np.array([-limit, limit]))
     columns = min(3, max(len(others), 1))
-    fig, axes = _sheet(-(-len(others) // columns) or 1, columns)
+    fig, axes = sheet(-(-len(others) // columns) or 1, columns)
     for ax in axes.flat[len(others) :]:
         ax.set_axis_off()
     for ax, name in zip(axes.flat, others, strict=False):
@@ -59,7 +59,7 @@ def difference_maps(
         minus = f"{word('difference', lang)} {title(results[reference], lang)}"
         ax.set_title(f"{wrap(title(results[name], lang), 44)}\n{wrap(minus, 44)}", fontsize=8)
     label = f"{word('change_in', lang)} {FIGURES[figure].name(lang)}"
-    _shared_colorbar(fig, axes, cmap, norm, label)
+    shared_colorbar(fig, axes, cmap, norm, label)
     heading = FIGURES[figure].name(lang)
     zh = f"{stage_name(stage, lang)}{heading}，{year}年"
     fig.suptitle(f"{heading}: {stage_name(stage, lang)}, {year}" if lang == "en" else zh)

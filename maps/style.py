@@ -51,6 +51,7 @@ FIGURES = {
     "shortage_cost": Figure("cost of the shortage", "缺口建设成本", "currency", "元", False),
     "capital_cost": Figure("capital spending", "资本支出", "currency", "元", False),
     "recurrent_cost": Figure("recurrent spending", "经常性支出", "currency", "元", False),
+    "places_added": Figure("public places the plan adds", "规划新增公办学位", "places", "个学位", False),
     "public_demand": Figure("public places needed", "公办学位需求", "places", "个学位", False),
 }
 """Figures ``placeplan map --figure`` accepts."""
@@ -141,6 +142,7 @@ WORDS = {
     "name": ("name", "名称"),
     "details": ("details", "内容"),
     "build": ("build", "新建"),
+    "budget_per_year": ("yearly budget", "年度预算"),
     "expand": ("expand", "扩建"),
     "close": ("close", "撤并"),
     "convert": ("convert to public", "民转公"),

@@ -22,6 +22,8 @@ teachers that conversions add and purchases spare (counted at the
 pupil-teacher ratio). Budgets bound capital per year and in total.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,7 +118,8 @@ def layout(problem: Problem) -> Layout:
         (c, t) for c, school in enumerate(problem.convertibles) for t in choosing if school.places[t] > 0
     ]
     spare = problem.spare_private()
-    out.buys = [(g, t) for g in range(groups) for t in choosing if spare[g, t] > 0]
+    priced = problem.price_per_bought_place > 0  # no price given: buying is not an option
+    out.buys = [(g, t) for g in range(groups) for t in choosing if spare[g, t] > 0 and priced[g, t]]
     out.unplaced = [(g, t) for g in range(groups) for t in range(years)]
     return out
 
@@ -275,13 +278,14 @@ def solve(problem: Problem, time_limit: float = 300.0, gap: float = 0.0) -> Solu
         row({i: v for spending in capital_of_year for i, v in spending.items()}, -np.inf, problem.budget)
     matrix = _sparse(rows, n)
     started = time.perf_counter()
-    found = milp(
-        cost,
-        integrality=integer,
-        bounds=Bounds(lower, upper),
-        constraints=LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows]),
-        options={"time_limit": time_limit, "mip_rel_gap": gap, "disp": False},
-    )
+    with _quiet():
+        found = milp(
+            cost,
+            integrality=integer,
+            bounds=Bounds(lower, upper),
+            constraints=LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows]),
+            options={"time_limit": time_limit, "mip_rel_gap": gap, "disp": False},
+        )
     seconds = time.perf_counter() - started
     if found.x is None:
         raise RuntimeError(f"the solver found no plan: {found.message}")
@@ -299,6 +303,27 @@ def solve(problem: Problem, time_limit: float = 300.0, gap: float = 0.0) -> Solu
         seconds,
         capital,
     )
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence what the solver's C++ code writes to standard output despite ``disp: False``."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor 1 (an embedding host): nothing to silence
+        yield
+        return
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def _sparse(rows: list[tuple[dict[int, float], float, float]], n: int) -> Any:

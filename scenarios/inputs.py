@@ -18,6 +18,7 @@ from .errors import ScenarioError
 from .loading import Loaded, shown
 from .params import Param
 from .schema import BySex, Population, Scenario, Stage
+from .sites import SiteRow, read_sites
 from .tables import Table
 
 Array = NDArray[np.float64]
@@ -188,6 +189,8 @@ class Inputs:
     lines: Lines
     boundaries: dict[str, Any] = field(default_factory=dict)
     """Each district's shape (shapely), by code; empty without boundaries."""
+    sites: list[SiteRow] = field(default_factory=list)
+    """Where ``placeplan plan`` may build (``plan: sites``)."""
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -735,5 +738,6 @@ def read_inputs(loaded: Loaded) -> Inputs:
     lines = read_capacity(loaded, districts.codes, [stage.name for stage in stages])
     check_purchases(loaded, lines, {stage.name: stage.class_size for stage in stages}, districts.codes, years)
     inputs = Inputs(loaded, years, districts, population, stages, lines)
+    inputs.sites = read_sites(loaded, districts.codes, [stage.name for stage in stages])
     inputs.boundaries = read_boundaries(loaded, districts, inputs.warnings)
     return inputs

@@ -350,6 +350,8 @@ class Plan(Strict):
     stage, so that building a place is worth it for a shortage of a year or more."""
     time_limit: float = Field(300.0, gt=0)
     """Seconds the solver may take."""
+    optimality_gap: float = Field(0.0, ge=0, le=0.5)
+    """Relative gap at which the solver may stop: 0 proves the plan optimal; 0.001 is within 0.1%."""
 
 
 class Uncertainty(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ if TYPE_CHECKING:  # the engine's modules are imported when a scenario is run, n
     import xarray as xr
 
     from ..scenarios.inputs import Inputs
+    from .plan_inputs import Options as PlanOptions
 
 Step = Callable[[str], None]
 
@@ -114,3 +116,80 @@ def sweep(
         return [run_scenario(scenario, maps=maps, **options) for scenario in scenarios]
     futures = [client.submit(run_scenario, scenario, maps=maps, pure=False, **options) for scenario in scenarios]
     return list(client.gather(futures))
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What ``placeplan plan`` wrote and what the planner should see first."""
+
+    folder: Path
+    table: pd.DataFrame
+    """``plan.csv``."""
+    record: dict[str, Any]
+    """The solver's account (``plan`` in run.json)."""
+    run: Run
+    """The run of ``plan.yaml``."""
+
+
+def plan_scenario(
+    scenario: str | Path,
+    options: PlanOptions,
+    out: Path | None = None,
+    draws: int | None = None,
+    quantile: float | None = None,
+    seed: int = 0,
+    lang: str = "en",
+    log: Step = lambda step: None,
+) -> Planned:
+    """Choose the cheapest build programme for a scenario and write it as ``plan.yaml`` with its run and pictures.
+
+    With ``draws`` the plan covers the ``quantile`` of the ensemble's demand, and the run of the plan is an
+    ensemble too, so its ``p_shortage`` says how likely a shortage remains.
+    """
+    import json
+
+    import xarray as xr
+    import yaml
+
+    from ..maps.plan import plan_pictures
+    from ..models.plan import solve
+    from . import engine, outputs, plan
+    from .ensemble import run_ensemble
+    from .plan_inputs import problem
+    from .publish import publishing
+
+    inputs = prepare(scenario, log=log)
+    folder = out or Path("results") / f"{inputs.scenario.name}_plan"
+    with publishing(folder) as staging:
+        log("projecting demand")
+        baseline = engine.run(inputs)
+        demand = None
+        if draws is not None:
+            ensemble = run_ensemble(inputs, draws, seed, log=log, plan_quantile=quantile)
+            demand = xr.Dataset({name: ensemble[f"{name}_q"] for name in ("enrolment", "public_choice")})
+        built, groups = problem(inputs, baseline, options, demand)
+        log("solving the build plan")
+        spec = inputs.scenario.plan
+        gap = spec.optimality_gap if options.gap is None else options.gap
+        solution = solve(built, time_limit=options.time_limit or spec.time_limit, gap=gap)
+        chosen = plan.actions(inputs, built, groups, solution)
+        scenario_file = staging / "plan.yaml"
+        written = plan.plan_yaml(inputs, chosen, Path(os.path.abspath(folder)))  # extends: relative to the folder
+        scenario_file.write_text(yaml.safe_dump(written, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        log("running the plan")
+        ran = run_scenario(scenario_file, staging / "results", draws=draws, seed=seed)
+        planned = outputs.read_result(staging / "results")
+        table = plan.plan_table(inputs, chosen, baseline, planned)
+        table.to_csv(staging / "plan.csv", index=False)
+        years = [int(y) for y in inputs.years]
+        notes = plan.diagnosis(built, groups, solution, years)
+        more: dict[str, Any] = {"draws": draws, "quantile": quantile, "seed": seed if draws else None}
+        if draws is not None:
+            more["p_shortage_max"] = {
+                str(k): float(planned["p_shortage"].sel(stage=k).max()) for k in planned["stage"].values
+            }
+        account = plan.record(built, solution, notes, **more)
+        (staging / "run.json").write_text(json.dumps({"plan": account}, ensure_ascii=False, indent=2), encoding="utf-8")
+        plan_pictures(baseline, planned, solution.capital, built.budget_per_year, staging, lang)
+    log("done")
+    return Planned(folder, table, account, Run(folder / "results", ran.warnings + notes, ran.titles, ran.summary))

@@ -323,6 +323,59 @@ def compare(
     click.echo(str(out))
 
 
+@main.command("plan")
+@click.argument("scenario")
+@click.option("--budget", type=click.FloatRange(min=0), help="Most capital spending in all (default: the scenario's).")
+@click.option("--budget-per-year", type=click.FloatRange(min=0), help="Most capital spending in any one year.")
+@click.option("--lead-time", type=click.IntRange(min=0), help="Years before anything chosen takes effect.")
+@click.option("--draws", type=click.IntRange(min=1), help="Plan for a quantile of an ensemble of N draws.")
+@click.option("--quantile", type=click.FloatRange(0, 1), help="The quantile of demand to plan for, with --draws.")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Seed of the ensemble draws."
+)
+@click.option("--time-limit", type=click.FloatRange(min=1), help="Seconds the solver may take.")
+@click.option("--gap", type=click.FloatRange(0, 0.5), help="Relative optimality gap to stop at (default 0: proven).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder (default results/<name>_plan).")
+@click.option("--quiet", "-q", is_flag=True, help="No step log on stderr.")
+@LANG
+def plan_command(
+    scenario: str,
+    budget: float | None,
+    budget_per_year: float | None,
+    lead_time: int | None,
+    draws: int | None,
+    quantile: float | None,
+    seed: int,
+    time_limit: float | None,
+    gap: float | None,
+    out: Path | None,
+    quiet: bool,
+    lang: str,
+) -> None:
+    """Choose what to build, expand, convert and buy, where and when, at the least cost (a MILP); write plan.yaml."""
+    if (draws is None) != (quantile is None):
+        raise click.UsageError("give --draws and --quantile together: the plan covers that quantile of the draws")
+    from .api import plan_scenario
+    from .plan_inputs import Options
+
+    options = Options(budget, budget_per_year, lead_time, time_limit, gap)
+    done = plan_scenario(scenario, options, out, draws, quantile, seed, lang, _step_log(quiet))
+    for note in done.run.warnings:
+        click.echo(f"warning: {note}", err=True)
+    account = done.record
+    if account["optimal"]:
+        state = "proven optimal" if account["mip_gap"] < 1e-9 else f"within {account['mip_gap']:.2%} of the optimum"
+    else:
+        state = f"not proven optimal: {account['status']}"
+    capital, bought = done.table[["capital_cost", "recurrent_cost"]].sum()
+    short = account["pupil_years_short"]
+    click.echo(f"{len(done.table)} actions: capital {capital:,.0f}, places bought {bought:,.0f}")
+    click.echo(f"{short:,.0f} pupil-years still short ({state}, solved in {account['seconds']:.1f} s)")
+    for line in headline(done.run, lang):
+        click.echo(line)
+    click.echo(str(done.folder))
+
+
 @main.command()
 @click.argument("result_dirs", nargs=-1, required=True, type=RESULT_DIR)
 @click.option("--reference", help="Scenario the others are compared with (default: the first).")

@@ -136,8 +136,12 @@ def _columns(values: Array | float, index: NDArray[np.intp]) -> Array | float:
     return values if isinstance(values, float) else values[..., index]
 
 
-def run_chunk(inputs: Inputs, draws: dr.Draws) -> dict[str, Array]:
-    """Project all draws of one chunk and reduce them to quantiles (exact) and P(gap > 0)."""
+def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = None) -> dict[str, Array]:
+    """Project all draws of one chunk and reduce them to quantiles (exact) and P(gap > 0).
+
+    With ``plan_quantile`` the enrolment and public choice at that quantile are kept too, as
+    ``enrolment_q`` and ``public_choice_q`` (the demand a robust plan covers).
+    """
     projection = _project(inputs.population, draws)
     figures = stage_figures(inputs, projection.population, areas(inputs.stages)[0])  # [draw, stage, area, year]
     out: dict[str, Array] = {}
@@ -146,6 +150,8 @@ def run_chunk(inputs: Inputs, draws: dr.Draws) -> dict[str, Array]:
         out[name] = mid
         if name in BANDED:
             out[f"{name}_p5"], out[f"{name}_p95"] = low, high
+        if plan_quantile is not None and name in ("enrolment", "public_choice"):
+            out[f"{name}_q"] = np.quantile(values, plan_quantile, axis=0)
     planned = ~np.isnan(figures["gap"][0])
     out["p_shortage"] = np.where(planned, (figures["gap"] > 0).mean(axis=0), np.nan)
     for name in ("population", "births", "deaths", "net_migration", "clipped"):
@@ -187,8 +193,10 @@ def run_ensemble(
     client: Any = None,
     budget: float = MEMORY_BUDGET,
     log: Any = lambda step: None,
+    plan_quantile: float | None = None,
 ) -> xr.Dataset:
-    """The ensemble Result: medians under the usual names, ``_p5``/``_p95`` bands and ``p_shortage``."""
+    """The ensemble Result: medians under the usual names, ``_p5``/``_p95`` bands and ``p_shortage``
+    (and ``enrolment_q``, ``public_choice_q`` at ``plan_quantile``)."""
     if inputs.scenario.population.method != "cohort_component":
         raise ScenarioError(
             f"--draws needs population method cohort_component, not {inputs.scenario.population.method}"
@@ -205,13 +213,14 @@ def run_ensemble(
     log(f"projecting {draws} draws in {len(groups)} chunk(s)")
     parts = (subset(inputs, index, capacity) for index in groups)  # made one at a time: memory stays bounded
     if client is None:
-        results = [run_chunk(part, perturbation) for part in parts]
+        results = [run_chunk(part, perturbation, plan_quantile) for part in parts]
     else:
-        results = client.gather(client.map(run_chunk, list(parts), draws=perturbation))
+        results = client.gather(client.map(run_chunk, list(parts), draws=perturbation, plan_quantile=plan_quantile))
     log("computing quantiles")
     merged = _merge(inputs, groups, results, areas(inputs.stages)[0])
     projection = Projection(*(merged.pop(f"projection.{f}") for f in Projection.__dataclass_fields__))
-    banded = {name: merged.pop(name) for name in list(merged) if name.endswith(("_p5", "_p95")) or name == "p_shortage"}
+    extra = ("_p5", "_p95", "_q")
+    banded = {name: merged.pop(name) for name in list(merged) if name.endswith(extra) or name == "p_shortage"}
     result = assemble(inputs, projection, merged)
     for name, values in banded.items():
         result[name] = (("stage", "area", "year"), values)

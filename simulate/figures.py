@@ -136,9 +136,13 @@ def one_stage(stage: StageInputs, population: Array, inputs: Inputs) -> dict[str
         None if stage.teachers_per_class is None else standard("teachers_per_class"),
     )
     out["class_size"], out["cost_per_place"] = class_size, standard("cost_per_place")
-    out["capital_cost"] = costs.capital_cost(
-        capacity["new_places"], out["cost_per_place"], capacity["new_classes"], standard("cost_per_class")
-    ) + capacity["converted_places"] * standard("conversion_cost_per_place") + capacity["land_cost"]
+    out["capital_cost"] = (
+        costs.capital_cost(
+            capacity["new_places"], out["cost_per_place"], capacity["new_classes"], standard("cost_per_class")
+        )
+        + capacity["converted_places"] * standard("conversion_cost_per_place")
+        + capacity["land_cost"]
+    )
     out["recurrent_cost"] = costs.recurrent_cost(
         out["bought_places"], standard("price_per_bought_place"), out["teachers_needed"], standard("salary")
     )

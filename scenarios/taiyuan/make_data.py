@@ -177,7 +177,10 @@ SCHOOL_COLUMNS = [
     "max_classes",
     "lon",
     "lat",
+    "convertible",
 ]
+CONVERTIBLE = {"K": 8, "P": 2}
+"""In each urban district, the first private kindergartens and primary schools the plan may convert (民转公)."""
 
 
 def schools(rng: np.random.Generator, people: list[list[object]]) -> list[list[object]]:
@@ -237,6 +240,9 @@ def schools(rng: np.random.Generator, people: list[list[object]]) -> list[list[o
                             round(float(n) / ratio * pupils_rng.uniform(0.92, 1.08)) if sector == "public" else "",
                             classes + int(pupils_rng.integers(0, 7)) if sector == "public" else "",
                             *(_near_loufan(pupils_rng, 0.05) if here else ("", "")),
+                            "yes"
+                            if sector == "private" and code not in COUNTIES and i <= CONVERTIBLE.get(kind, 0)
+                            else "",
                         ]
                     )
     return rows
@@ -282,6 +288,7 @@ def villages_of_loufan(rng: np.random.Generator, name: str) -> list[list[object]
                 int(rng.integers(7, 10)),
                 6,
                 *_near_loufan(rng, 0.1),
+                "",
             ]
         )
     return rows
@@ -300,6 +307,18 @@ def split(total: float, parts: int, rng: np.random.Generator) -> np.ndarray:
 def xinghualing_kindergartens(rng: np.random.Generator) -> tuple[list[int], list[int]]:
     """100 kindergartens: 40 public (about 47.7% of the 16,760 children) and 60 private, 45 of them inclusive."""
     return [int(c) for c in split(266, 40, rng)], [int(c) for c in split(300, 60, rng)]
+
+
+def sites() -> list[list[object]]:
+    """Where the plan may build: in each district, a few sites per stage; land dearer in the city (illustrative)."""
+    rows = []
+    for code, name, _, _, _ in DISTRICTS:
+        urban = code not in COUNTIES
+        for stage, (*_, kind, label) in STAGES.items():
+            most = (3 if urban else 2) if kind in "KPJ" else (2 if urban else 1)
+            land = {"K": 10, "P": 30, "J": 30, "G": 50, "V": 40}[kind] * (1_000_000 if urban else 300_000)
+            rows.append([code, stage, most, land, f"{name}{label}新址"])
+    return rows
 
 
 def main() -> None:
@@ -328,6 +347,7 @@ def main() -> None:
     write("housing_age_profile.csv", ["age", "share"], housing_profile())
     write("schools.csv", SCHOOL_COLUMNS, schools(rng, people))
     write("primary_history.csv", ["district", "grade", "year", "pupils"], primary_history(people))
+    write("sites.csv", ["district", "stage", "most", "land_cost", "name"], sites())
 
 
 if __name__ == "__main__":
