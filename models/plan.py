@@ -175,6 +175,10 @@ def evaluate(problem: Problem, plan: Layout, choices: Choices) -> float:
     return float(capital.sum() + recurrent + problem.penalty * short.sum())
 
 
+class NoPlan(RuntimeError):
+    """The solver ended without any plan (out of time before a first one, or numerical trouble)."""
+
+
 @dataclass
 class Solution:
     """The chosen plan and how the solver ended."""
@@ -288,7 +292,7 @@ def solve(problem: Problem, time_limit: float = 300.0, gap: float = 0.0) -> Solu
         )
     seconds = time.perf_counter() - started
     if found.x is None:
-        raise RuntimeError(f"the solver found no plan: {found.message}")
+        raise NoPlan(f"the solver found no plan in {seconds:.0f} s ({found.message})")
     x = np.where(integer > 0, np.round(found.x), found.x)
     choices = Choices(*(x[parts[k]] for k in ("builds", "expansions", "conversions", "buys")))
     new, converted, bought, capital = effects(problem, plan, choices)
@@ -337,3 +341,72 @@ def _sparse(rows: list[tuple[dict[int, float], float, float]], n: int) -> Any:
         data.extend(coefficients.values())
         pointers.append(len(columns))
     return csr_array((data, columns, pointers), shape=(len(rows), n))
+
+
+def split(problem: Problem) -> list[Problem]:
+    """One problem per group, which are independent when no budget links them (the plan is the same)."""
+    if np.isfinite(problem.budget) or np.isfinite(problem.budget_per_year):
+        raise ValueError("a budget links the groups: solve the whole problem")
+    out = []
+    for g in range(problem.shape[0]):
+        rows = {name: getattr(problem, name)[g : g + 1] for name in GROUPED}
+        out.append(
+            Problem(
+                **rows,
+                headroom=problem.headroom[g : g + 1],
+                sites=[Site(0, s.sizes, s.most, s.land) for s in problem.sites if s.group == g],
+                convertibles=[Convertible(0, c.places, c.pupils) for c in problem.convertibles if c.group == g],
+                first=problem.first,
+                penalty=problem.penalty,
+            )
+        )
+    return out
+
+
+def join(problem: Problem, parts: list[Solution]) -> Solution:
+    """The solutions of :func:`split`'s problems as one solution of ``problem``."""
+    whole = layout(problem)
+    values: dict[str, dict[tuple[int, ...], float]] = {
+        kind: {} for kind in ("builds", "expansions", "conversions", "buys")
+    }
+    sites = {g: [s for s, site in enumerate(problem.sites) if site.group == g] for g in range(problem.shape[0])}
+    schools = {
+        g: [c for c, school in enumerate(problem.convertibles) if school.group == g] for g in range(problem.shape[0])
+    }
+    for g, part in enumerate(parts):
+        for (s, t, z), n in zip(part.layout.builds, part.choices.builds, strict=True):
+            values["builds"][(sites[g][s], t, z)] = n
+        for (_, t), x in zip(part.layout.expansions, part.choices.expansions, strict=True):
+            values["expansions"][(g, t)] = x
+        for (c, t), y in zip(part.layout.conversions, part.choices.conversions, strict=True):
+            values["conversions"][(schools[g][c], t)] = y
+        for (_, t), b in zip(part.layout.buys, part.choices.buys, strict=True):
+            values["buys"][(g, t)] = b
+    choices = Choices(*(np.array([values[kind].get(key, 0.0) for key in getattr(whole, kind)]) for kind in values))
+    new, converted, bought, capital = effects(problem, whole, choices)
+    return Solution(
+        whole,
+        choices,
+        unplaced(problem, new, converted, bought),
+        sum(part.objective for part in parts),
+        "; ".join(sorted({part.status for part in parts})),
+        all(part.optimal for part in parts),
+        max((part.gap for part in parts), default=0.0),
+        sum(part.seconds for part in parts),
+        capital,
+    )
+
+
+GROUPED = (
+    "public_choice",
+    "enrolment",
+    "private_places",
+    "public_places",
+    "class_size",
+    "cost_per_place",
+    "cost_per_class",
+    "conversion_cost",
+    "price_per_bought_place",
+    "salary_per_pupil",
+)
+"""The ``[group, year]`` arrays of a :class:`Problem`."""

@@ -152,7 +152,7 @@ def plan_scenario(
     import yaml
 
     from ..maps.plan import plan_pictures
-    from ..models.plan import solve
+    from ..models.plan import NoPlan, solve
     from . import engine, outputs, plan
     from .ensemble import run_ensemble
     from .plan_inputs import problem
@@ -171,7 +171,10 @@ def plan_scenario(
         log("solving the build plan")
         spec = inputs.scenario.plan
         gap = spec.optimality_gap if options.gap is None else options.gap
-        solution = solve(built, time_limit=options.time_limit or spec.time_limit, gap=gap)
+        try:
+            solution = solve(built, time_limit=options.time_limit or spec.time_limit, gap=gap)
+        except NoPlan as error:
+            raise ScenarioError(f"plan: {error}; give it more --time-limit, or a --gap such as 0.001") from None
         chosen = plan.actions(inputs, built, groups, solution)
         scenario_file = staging / "plan.yaml"
         written = plan.plan_yaml(inputs, chosen, Path(os.path.abspath(folder)))  # extends: relative to the folder

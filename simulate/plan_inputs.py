@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from ..models.plan import Convertible, Problem, Site
+from ..models.plan import GROUPED, Convertible, Problem, Site
 from ..models.population import Array
 from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import Inputs, StageInputs
@@ -62,7 +62,7 @@ def problem(
     spec = inputs.scenario.plan
     demand = result if demand is None else demand
     groups = Groups()
-    rows: dict[str, list[Array]] = {name: [] for name in Problem.__dataclass_fields__ if name in ARRAYS}
+    rows: dict[str, list[Array]] = {name: [] for name in GROUPED}
     headroom: list[float] = []
     for stage in inputs.stages:
         for area in dict.fromkeys(stage.area_of):
@@ -105,18 +105,6 @@ def problem(
     return built, groups
 
 
-ARRAYS = (
-    "public_choice",
-    "enrolment",
-    "private_places",
-    "public_places",
-    "class_size",
-    "cost_per_place",
-    "cost_per_class",
-    "conversion_cost",
-    "price_per_bought_place",
-    "salary_per_pupil",
-)
 STANDARDS = {
     "class_size": "class_size",
     "cost_per_place": "cost_per_place",

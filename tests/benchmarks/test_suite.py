@@ -36,3 +36,10 @@ def test_commands_prints_a_line_per_command_timed():
     lines = [json.loads(line) for line in done.stdout.strip().splitlines()]
     assert [line["command"] for line in lines] == ["help", "validate_bad_file"]
     assert all(line["median_s"] > line["python_floor_s"] > 0 for line in lines)
+
+
+def test_plan_benchmark_solves_a_small_instance_no_worse_than_greedy():
+    command = [sys.executable, "-m", "benchmarks.plan", "synthetic", "--areas", "4", "--years", "6"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    line = json.loads(done.stdout.strip().splitlines()[-1])
+    assert line["optimal"] and line["milp_not_above_greedy"] and line["groups"] == 4

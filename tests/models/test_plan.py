@@ -156,3 +156,16 @@ def test_a_full_private_school_converted_changes_no_gap():
     school = Convertible(0, np.full(4, 20.0), np.full(4, 20.0))
     found = solve(problem([100, 150, 150, 150], sites=[], convertibles=[school]))
     assert found.choices.conversions.sum() == 0 and found.unplaced[0, 1:].tolist() == pytest.approx([50] * 3)
+
+
+def test_areas_no_budget_links_are_solved_apart_to_the_same_plan():
+    from placeplan.models.plan import join, split
+
+    choice = [[100, 130, 100, 90, 80, 80, 80, 80, 80], [100, 140, 140, 140, 140, 140, 140, 140, 140]]
+    p = problem(choice, private_places=np.full((2, 9), 80.0), sites=[Site(0, (4,)), Site(1, (2, 4))])
+    whole, parts = solve(p), join(p, [solve(part) for part in split(p)])
+    assert parts.objective == pytest.approx(whole.objective)
+    assert evaluate(p, parts.layout, parts.choices) == pytest.approx(whole.objective)
+    np.testing.assert_allclose(parts.unplaced, whole.unplaced)
+    with pytest.raises(ValueError, match="a budget links the groups"):
+        split(problem(choice, budget=1000))
