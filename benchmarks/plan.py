@@ -1,12 +1,13 @@
 """How fast and how good the build plan is: Taiyuan to proven optimality, a 2,900-area instance, a greedy reference.
 
     python -m benchmarks.plan taiyuan
-    python -m benchmarks.plan synthetic --areas 2900 --years 30 [--workers 2]
+    python -m benchmarks.plan synthetic --areas 2900 --years 30 [--workers 2] [--neighbour-share 0.1]
 
 print one JSON line per case: solver seconds, whether proven optimal, the gap,
 the MILP's objective and the greedy heuristic's on the same problem (the MILP's
-is never higher). The synthetic instance has no budget, so its areas are
-independent and solved apart (on a local Dask cluster with ``--workers``).
+is never higher). The synthetic instance has no budget, so its areas (or with
+``--neighbour-share`` its blocks of four sharing areas) are independent and
+solved apart (on a local Dask cluster with ``--workers``).
 """
 
 import argparse
@@ -15,19 +16,19 @@ import time
 
 import numpy as np
 
-from placeplan.models.plan import Choices, Problem, Site, effects, evaluate, join, layout, solve, split, unplaced
+from placeplan.models.plan import Choices, Problem, Site, effects, evaluate, layout, unplaced
+from placeplan.models.plan_solver import join, solve, split
 
 
 def greedy(problem: Problem) -> Choices:
     """Build the largest standard size that fits the budgets in the area with the largest shortage first, again."""
     plan = layout(problem)
     builds = np.zeros(len(plan.builds))
-    rest = [np.zeros(len(getattr(plan, kind))) for kind in ("expansions", "conversions", "buys")]
+    rest = [np.zeros(len(getattr(plan, kind))) for kind in ("expansions", "conversions", "buys", "shares")]
     position = {key: i for i, key in enumerate(plan.builds)}
     used = np.zeros(len(problem.sites))
     while True:
-        new, converted, bought, capital = effects(problem, plan, Choices(builds, *rest))
-        short = unplaced(problem, new, converted, bought)[:, problem.first :]
+        short = unplaced(problem, effects(problem, plan, Choices(builds, *rest)))[:, problem.first :]
         added = False
         for g in np.argsort(-short.sum(axis=1)):
             if short[g].sum() <= 0:
@@ -37,7 +38,7 @@ def greedy(problem: Problem) -> Choices:
                 for z in np.argsort(problem.sites[s].sizes)[::-1]:
                     trial = builds.copy()
                     trial[position[(s, t, int(z))]] += 1
-                    spent = effects(problem, plan, Choices(trial, *rest))[3]
+                    spent = effects(problem, plan, Choices(trial, *rest)).capital
                     if spent.sum() <= problem.budget and spent.max() <= problem.budget_per_year:
                         builds, added = trial, True
                         used[s] += 1
@@ -50,8 +51,11 @@ def greedy(problem: Problem) -> Choices:
             return Choices(builds, *rest)
 
 
-def synthetic(areas: int, years: int, seed: int = 0) -> Problem:
-    """``areas`` planning areas of one stage: growing or shrinking demand, a site and room to expand in each."""
+def synthetic(areas: int, years: int, seed: int = 0, share: float = 0.0) -> Problem:
+    """``areas`` planning areas of one stage: growing or shrinking demand, a site and room to expand in each.
+
+    With ``share`` each area borders the next within blocks of four, whose pupils may be placed there.
+    """
     rng = np.random.default_rng(seed)
     start = rng.uniform(2000, 8000, (areas, 1))
     trend = np.cumprod(1 + rng.normal(0.0, 0.03, (areas, years)), axis=1)
@@ -74,6 +78,9 @@ def synthetic(areas: int, years: int, seed: int = 0) -> Problem:
         convertibles=[],
         first=2,
         penalty=80_000.0,
+        transport_cost=np.full(shape, 5_000.0),
+        neighbours=[(a + d, a + 1 - d) for a in range(areas - 1) if a % 4 != 3 for d in (0, 1)] if share else [],
+        neighbour_share=share,
     )
 
 
@@ -108,6 +115,7 @@ def taiyuan() -> None:
         "budget 3e9": (Options(budget=3e9), 0.0),
         "budget 2e9 a year": (Options(budget_per_year=2e9), 0.0),
         "budget 3e9, 1e9 a year, gap 0.001": (Options(budget=3e9, budget_per_year=1e9), 1e-3),
+        "a tenth of pupils may go next door": (Options(neighbour_share=0.1), 0.0),
     }
     for case, (options, gap) in cases.items():
         built, _ = problem(inputs, result, options)
@@ -116,8 +124,8 @@ def taiyuan() -> None:
         print(json.dumps(_line(f"taiyuan, {case}", built, time.perf_counter() - started, solution)), flush=True)
 
 
-def synthetic_run(areas: int, years: int, workers: int | None) -> None:
-    built = synthetic(areas, years)
+def synthetic_run(areas: int, years: int, workers: int | None, share: float) -> None:
+    built = synthetic(areas, years, share=share)
     parts = split(built)
     started = time.perf_counter()
     if workers:
@@ -132,8 +140,9 @@ def synthetic_run(areas: int, years: int, workers: int | None) -> None:
         solved = [solve(part) for part in parts]
     solution = join(built, solved)
     seconds = time.perf_counter() - started
-    line = _line(f"synthetic, {areas} areas, by area", built, seconds, solution, greedy_too=areas <= 300)
-    line["workers"] = workers or 1
+    case = f"synthetic, {areas} areas, " + (f"a share of {share} in blocks of 4" if share else "by area")
+    line = _line(case, built, seconds, solution, greedy_too=areas <= 300)
+    line["workers"], line["parts"] = workers or 1, len(parts)
     print(json.dumps(line), flush=True)
 
 
@@ -143,11 +152,12 @@ def main() -> None:
     parser.add_argument("--areas", type=int, default=2900)
     parser.add_argument("--years", type=int, default=30)
     parser.add_argument("--workers", type=int)
+    parser.add_argument("--neighbour-share", type=float, default=0.0)
     args = parser.parse_args()
     if args.what == "taiyuan":
         taiyuan()
     else:
-        synthetic_run(args.areas, args.years, args.workers)
+        synthetic_run(args.areas, args.years, args.workers, args.neighbour_share)
 
 
 if __name__ == "__main__":

@@ -69,3 +69,22 @@ def inclusive_private(inclusive_places: Array, private_places: Array, bought: Ar
 def seated_in_bought(public_demand: Array, bought: Array) -> Array:
     """Public pupils who sit in bought places: they are filled first, having been paid for."""
     return np.minimum(public_demand, bought)
+
+
+def placed_in_neighbours(public_demand: Array, moves: list[tuple[int, int, Array]]) -> tuple[Array, Array]:
+    """Pupils placed out of and into each area ``[year, ..., area]`` by ``moves`` (from, to, pupils ``[year]``).
+
+    An area places at most the pupils it has: moves from one area are taken
+    in order until its public demand is used up.
+
+    >>> out, into = placed_in_neighbours(np.array([[100.0, 50.0]]), [(0, 1, np.array([30.0]))])
+    >>> out, into
+    (array([[30.,  0.]]), array([[ 0., 30.]]))
+    """
+    out, into = np.zeros_like(public_demand), np.zeros_like(public_demand)
+    for a, b, pupils in moves:
+        wanted = pupils.reshape(-1, *[1] * (public_demand.ndim - 2))
+        moved = np.clip(np.minimum(wanted, public_demand[..., a] - out[..., a]), 0.0, None)
+        out[..., a] += moved
+        into[..., b] += moved
+    return out, into

@@ -20,6 +20,11 @@ def recurrent_cost(bought: Array, price_per_bought_place: Array, teachers: Array
     return bought * price_per_bought_place + teachers * salary
 
 
+def transport_cost(placed_out: Array | float, cost_per_pupil_year: Array) -> Array:
+    """Spent every year on pupils placed in a neighbouring area's public schools: ``placed_out * cost``."""
+    return placed_out * cost_per_pupil_year
+
+
 def shortage_cost(gap: Array, cost_per_place: Array) -> Array:
     """What closing the shortage by building would cost, ``max(gap, 0) * cost_per_place``.
 

@@ -122,3 +122,17 @@ def _overlaps(codes: list[str], shapes: Any, name: str) -> list[str]:
                 f"in {name}; maps will draw both over the same ground"
             )
     return notes
+
+
+def bordering(boundaries: dict[str, Any]) -> set[tuple[str, str]]:
+    """Pairs of districts whose boundaries share a border (a line, not a point), both ways."""
+    import shapely
+
+    codes = list(boundaries)
+    shapes = np.array([boundaries[c] for c in codes], dtype=object)
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    out = set()
+    for i, j in zip(left, right, strict=True):
+        if i < j and shapes[i].boundary.intersection(shapes[j].boundary).length > 0:
+            out |= {(codes[i], codes[j]), (codes[j], codes[i])}
+    return out

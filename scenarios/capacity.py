@@ -161,9 +161,11 @@ def _flags(table: Table, column: str) -> NDArray[np.bool_]:
 def apply_actions(loaded: Loaded, lines: Lines, codes: list[str], stages: list[str]) -> Lines:
     """Apply the scenario's actions year by year, within a year builds first and closures last, checking each."""
     scenario = loaded.scenario
-    order = {"build": 0, "expand": 1, "convert": 2, "buy": 3, "close": 4}
+    order = {"build": 0, "expand": 1, "convert": 2, "buy": 3, "share": 3, "close": 4}
     actions = sorted(scenario.actions.items(), key=lambda item: (item[1].year or 0, order[item[1].action], item[0]))
     for name, action in actions:
+        if action.action == "share":  # not capacity: checked and applied per planning area (scenarios.inputs)
+            continue
         where = loaded.where("actions", name)
         _check_keys(where, action, codes, stages, scenario.base_year, scenario.end_year)
         year = float(action.year)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from .errors import ScenarioError
 from .loading import Loaded, shown
 from .params import Param
 from .schema import BySex, Population, Scenario, Stage
+from .shares import read_shares
 from .sites import SiteRow, read_sites
 from .tables import Table
 
@@ -61,6 +62,7 @@ RATES = (
     "cost_per_class",
     "conversion_cost_per_place",
     "price_per_bought_place",
+    "transport_cost_per_pupil_year",
     "salary",
 )
 """A stage's parameters ``[year, district]``."""
@@ -74,6 +76,7 @@ STANDARDS = (
     "cost_per_class",
     "conversion_cost_per_place",
     "price_per_bought_place",
+    "transport_cost_per_pupil_year",
     "salary",
 )
 """Standards a stage planned by groups of districts takes one value of per area."""
@@ -109,6 +112,7 @@ class StageInputs:
     cost_per_class: Array
     conversion_cost_per_place: Array
     price_per_bought_place: Array
+    transport_cost_per_pupil_year: Array
     salary: Array
     area_of: list[str]
     """Planning-area code of each district."""
@@ -118,6 +122,8 @@ class StageInputs:
     """Capacity figures ``[year, district]`` when already computed (ensemble chunks)."""
     progression: "ProgressionInputs | None" = None
     """Records for enrolment by grade progression, when the stage uses it."""
+    shares: list[tuple[str, str, int, int, float]] = field(default_factory=list)
+    """Pupils placed in neighbouring areas: (from area, to area, first year, last year, pupils a year)."""
     targets: dict[str, Array] = field(default_factory=dict)
     """The stage's targets ``[year]`` by name (``ger``, ``public_share``, ..., ``max_school_size``)."""
 
@@ -572,6 +578,7 @@ def read_stage(
         cost_per_class=value("cost_per_class"),
         conversion_cost_per_place=value("conversion_cost_per_place"),
         price_per_bought_place=value("price_per_bought_place"),
+        transport_cost_per_pupil_year=value("transport_cost_per_pupil_year"),
         salary=value("salary"),
         area_of=area_of,
         area_names=area_names,
@@ -735,6 +742,7 @@ def read_inputs(loaded: Loaded) -> Inputs:
         if name not in scenario.stages:
             raise ScenarioError(f"{loaded.where('targets', name)}: not a stage; stages: {', '.join(scenario.stages)}")
     stages = [read_stage(loaded, name, stage, years, districts, top) for name, stage in scenario.stages.items()]
+    read_shares(loaded, stages)
     lines = read_capacity(loaded, districts.codes, [stage.name for stage in stages])
     check_purchases(loaded, lines, {stage.name: stage.class_size for stage in stages}, districts.codes, years)
     inputs = Inputs(loaded, years, districts, population, stages, lines)

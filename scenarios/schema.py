@@ -226,6 +226,8 @@ class Stage(Strict):
     """Capital cost of converting one private place to public (民转公), in the year of conversion."""
     price_per_bought_place: Rate = 0.0  # type: ignore[valid-type]
     """Price of one place bought from a private school (购买学位), per year bought."""
+    transport_cost_per_pupil_year: Rate = 0.0  # type: ignore[valid-type]
+    """Yearly cost of placing a pupil in a neighbouring area's school (transport, boarding)."""
     salary: Rate = 0.0  # type: ignore[valid-type]
     """Yearly cost of one public teacher (salary and on-costs); recurrent cost of the teachers needed."""
     teachers_per_class: Positive | None = None  # type: ignore[valid-type]
@@ -260,19 +262,20 @@ ACTION_KEYS = {
     "close": ({"school", "year"}, set(), {"stage", "into"}),
     "convert": ({"school", "year"}, set(), {"stage"}),
     "buy": ({"district", "stage", "year", "until", "places"}, set(), set()),
+    "share": ({"stage", "area", "to", "year", "until", "pupils"}, set(), set()),
 }
 """Per action: the keys it needs, the keys of which it needs exactly one, and the keys it may have."""
 
 
 class Action(Strict):
-    """A change to capacity from a year on: build, expand, close, convert (民转公) or buy (购买学位)."""
+    """A change from a year on: build, expand, close, convert (民转公), buy (购买学位), or use a neighbour's places."""
 
-    action: Literal["build", "expand", "close", "convert", "buy"]
+    action: Literal["build", "expand", "close", "convert", "buy", "share"]
     """What is done."""
     year: int | None = None
     """Year the change takes effect (build: year the school opens)."""
     until: int | None = None
-    """buy: last year places are bought."""
+    """buy, share: last year it lasts."""
     school: str | None = None
     """expand, close, convert: the school's ``id``."""
     district: str | None = None
@@ -293,6 +296,12 @@ class Action(Strict):
     """build: latitude of the new school."""
     boarding_places: float | None = Field(None, ge=0)
     """build: boarding places (寄宿) of the new school."""
+    area: str | None = None
+    """share: the planning area whose pupils are placed in a neighbouring area's public schools."""
+    to: str | None = None
+    """share: the neighbouring planning area whose spare public places take them."""
+    pupils: float | None = Field(None, ge=0)
+    """share: pupils placed there each year."""
     land_cost: float | None = Field(None, ge=0)
     """build: cost of the site, capital in the opening year on top of the places and classes."""
 
@@ -348,6 +357,9 @@ class Plan(Strict):
     penalty_per_pupil_year: float | None = Field(None, gt=0)
     """Cost given to each pupil-year without a public place; default the highest cost per place of any
     stage, so that building a place is worth it for a shortage of a year or more."""
+    neighbour_share: float = Field(0.0, ge=0, le=1)
+    """Most share of an area's pupils choosing public schools the plan may place in spare public places of
+    neighbouring areas (boundaries touching), at the stage's ``transport_cost_per_pupil_year``; 0: none."""
     time_limit: float = Field(300.0, gt=0)
     """Seconds the solver may take."""
     optimality_gap: float = Field(0.0, ge=0, le=0.5)

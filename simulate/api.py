@@ -152,7 +152,7 @@ def plan_scenario(
     import yaml
 
     from ..maps.plan import plan_pictures
-    from ..models.plan import NoPlan, solve
+    from ..models.plan_solver import NoPlan, solve
     from . import engine, outputs, plan
     from .ensemble import run_ensemble
     from .plan_inputs import problem

@@ -328,6 +328,11 @@ def compare(
 @click.option("--budget", type=click.FloatRange(min=0), help="Most capital spending in all (default: the scenario's).")
 @click.option("--budget-per-year", type=click.FloatRange(min=0), help="Most capital spending in any one year.")
 @click.option("--lead-time", type=click.IntRange(min=0), help="Years before anything chosen takes effect.")
+@click.option(
+    "--neighbour-share",
+    type=click.FloatRange(0, 1),
+    help="Most share of an area's public pupils placed in neighbouring areas' spare places (0: none).",
+)
 @click.option("--draws", type=click.IntRange(min=1), help="Plan for a quantile of an ensemble of N draws.")
 @click.option("--quantile", type=click.FloatRange(0, 1), help="The quantile of demand to plan for, with --draws.")
 @click.option(
@@ -343,6 +348,7 @@ def plan_command(
     budget: float | None,
     budget_per_year: float | None,
     lead_time: int | None,
+    neighbour_share: float | None,
     draws: int | None,
     quantile: float | None,
     seed: int,
@@ -358,7 +364,7 @@ def plan_command(
     from .api import plan_scenario
     from .plan_inputs import Options
 
-    options = Options(budget, budget_per_year, lead_time, time_limit, gap)
+    options = Options(budget, budget_per_year, lead_time, time_limit, gap, neighbour_share)
     done = plan_scenario(scenario, options, out, draws, quantile, seed, lang, _step_log(quiet))
     for note in done.run.warnings:
         click.echo(f"warning: {note}", err=True)
@@ -367,9 +373,9 @@ def plan_command(
         state = "proven optimal" if account["mip_gap"] < 1e-9 else f"within {account['mip_gap']:.2%} of the optimum"
     else:
         state = f"not proven optimal: {account['status']}"
-    capital, bought = done.table[["capital_cost", "recurrent_cost"]].sum()
+    capital, recurrent = done.table[["capital_cost", "recurrent_cost"]].sum()
     short = account["pupil_years_short"]
-    click.echo(f"{len(done.table)} actions: capital {capital:,.0f}, places bought {bought:,.0f}")
+    click.echo(f"{len(done.table)} actions: capital {capital:,.0f}, recurrent {recurrent:,.0f}")
     click.echo(f"{short:,.0f} pupil-years still short ({state}, solved in {account['seconds']:.1f} s)")
     for line in headline(done.run, lang):
         click.echo(line)

@@ -43,6 +43,8 @@ FIGURES = (
     "teacher_gap",
     "class_size",
     "cost_per_place",
+    "pupils_placed_out",
+    "pupils_placed_in",
 )
 """Figures per (stage, area, year), in the order of results.csv."""
 SEATS = ("public_capacity", "private_capacity", "bought_places", "teachers")
@@ -123,6 +125,11 @@ def one_stage(stage: StageInputs, population: Array, inputs: Inputs) -> dict[str
     out = {"school_age_population": per_area(sap, stage), "enrolment": per_area(pupils, stage)}
     out["public_choice"] = choice = per_area(choice, stage)
     out["private_enrolment"], out["public_demand"] = cap.seat(out["enrolment"], choice, capacity["private_capacity"])
+    placed_out: Array | float = 0.0
+    if stage.shares:  # pupils placed in neighbouring areas' public schools sit there
+        placed_out, placed_in = cap.placed_in_neighbours(out["public_demand"], _moves(stage, inputs.years))
+        out["public_demand"] = out["public_demand"] - placed_out + placed_in
+        out["pupils_placed_out"], out["pupils_placed_in"] = placed_out, placed_in
     out.update({name: capacity[name] for name in SEATS if name in capacity})
     class_size = standard("class_size")
     out["gap"] = gp.gap(out["public_demand"], out["public_capacity"])
@@ -145,7 +152,7 @@ def one_stage(stage: StageInputs, population: Array, inputs: Inputs) -> dict[str
     )
     out["recurrent_cost"] = costs.recurrent_cost(
         out["bought_places"], standard("price_per_bought_place"), out["teachers_needed"], standard("salary")
-    )
+    ) + costs.transport_cost(placed_out, standard("transport_cost_per_pupil_year"))
     out["shortage_cost"] = costs.shortage_cost(out["gap"], out["cost_per_place"])
     out["cost"] = out["shortage_cost"]  # the name of the shortage cost until 0.2; see docs/methods.md
     if stage.inclusive_share is not None:
@@ -155,3 +162,12 @@ def one_stage(stage: StageInputs, population: Array, inputs: Inputs) -> dict[str
     if "teachers" in out:
         out["teacher_gap"] = out["teachers_needed"] - out["teachers"]
     return out
+
+
+def _moves(stage: StageInputs, years: NDArray[np.int64]) -> list[tuple[int, int, Array]]:
+    """The stage's ``share`` actions as (from area, to area, pupils ``[year]``)."""
+    names = list(dict.fromkeys(stage.area_of))
+    return [
+        (names.index(a), names.index(b), np.where((years >= first) & (years <= last), pupils, 0.0))
+        for a, b, first, last, pupils in stage.shares
+    ]

@@ -43,8 +43,10 @@ def indicators(inputs: Inputs, result: xr.Dataset) -> xr.Dataset:
     """``achieved_*`` figures ``[stage, area, year]`` and the targets ``target_*`` ``[stage, year]``."""
     dims = ("stage", "area", "year")
     enrolment, sap = result["enrolment"].values, result["school_age_population"].values
-    achieved = ind.achieved_enrolment(enrolment, result["public_capacity"].values, result["private_capacity"].values)
-    public = ind.public_pupils(result["public_demand"].values, result["public_capacity"].values)
+    placed = _placed_elsewhere(result)  # the area's pupils count where they live, whichever school they sit in
+    reach = result["public_capacity"].values + placed
+    achieved = ind.achieved_enrolment(enrolment, reach, result["private_capacity"].values)
+    public = ind.public_pupils(result["public_demand"].values + placed, reach)
     school = _school_sums(inputs, result)
     planned = result["planned"].values[..., None]
     inclusive = np.where(school.pop("has_inclusive")[..., None], public + school.pop("private_inclusive"), np.nan)
@@ -71,6 +73,13 @@ def indicators(inputs: Inputs, result: xr.Dataset) -> xr.Dataset:
             values[k] = stage.targets.get(indicator.target, np.nan)
         out[f"target_{indicator.target}"] = (("stage", "year"), values)
     return out
+
+
+def _placed_elsewhere(result: xr.Dataset) -> Array:
+    """Pupils of each area placed in neighbouring areas' public schools, less those placed in its own."""
+    if "pupils_placed_out" not in result:
+        return np.zeros(result["public_capacity"].shape)
+    return np.nan_to_num(result["pupils_placed_out"].values) - np.nan_to_num(result["pupils_placed_in"].values)
 
 
 def _school_sums(inputs: Inputs, result: xr.Dataset) -> dict[str, Array]:

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..models.plan import Problem, Solution
+from ..models.plan import Problem
+from ..models.plan_solver import Solution
 from ..models.population import Array
 from ..scenarios.inputs import Inputs
 from .capacity import line_places
@@ -64,6 +65,7 @@ def actions(inputs: Inputs, built: Problem, groups: Groups, solution: Solution) 
             school = inputs.lines.id[groups.convertible[c]]
             out[f"plan_convert_{school}"] = {"action": "convert", "school": school, "year": years[t]}
     out.update(_purchases(inputs, built, groups, solution))
+    out.update(_shares(inputs, built, groups, solution))
     return out
 
 
@@ -82,20 +84,49 @@ def _purchases(inputs: Inputs, built: Problem, groups: Groups, solution: Solutio
                 by_district.setdefault((stage, district), {})[t] = places * own / total
     out: dict[str, dict[str, Any]] = {}
     for (stage, district), amounts in by_district.items():
-        run: list[int] = []
-        for t in sorted(amounts) + [-1]:
-            if run and (t != run[-1] + 1 or not math.isclose(amounts.get(t, -1), amounts[run[0]], rel_tol=1e-12)):
-                out[f"plan_buy_{stage}_{district}_{years[run[0]]}"] = {
-                    "action": "buy",
-                    "district": district,
-                    "stage": stage,
-                    "year": years[run[0]],
-                    "until": years[run[-1]],
-                    "places": float(amounts[run[0]]),
-                }
-                run = []
-            if t >= 0:
-                run.append(t)
+        for first, last, places in _runs(amounts):
+            out[f"plan_buy_{stage}_{district}_{years[first]}"] = {
+                "action": "buy",
+                "district": district,
+                "stage": stage,
+                "year": years[first],
+                "until": years[last],
+                "places": places,
+            }
+    return out
+
+
+def _shares(inputs: Inputs, built: Problem, groups: Groups, solution: Solution) -> dict[str, dict[str, Any]]:
+    """Pupils placed in a neighbouring area, one action per run of years with the same number."""
+    years = [int(y) for y in inputs.years]
+    by_pair: dict[int, dict[int, float]] = {}
+    for (p, t), pupils in zip(solution.layout.shares, solution.choices.shares, strict=True):
+        if pupils > 1e-9:
+            by_pair.setdefault(p, {})[t] = pupils
+    out: dict[str, dict[str, Any]] = {}
+    for p, amounts in by_pair.items():
+        (stage, area), (_, to) = (groups.keys[g] for g in built.neighbours[p])
+        for first, last, pupils in _runs(amounts):
+            out[f"plan_share_{stage}_{area}_{to}_{years[first]}"] = {
+                "action": "share",
+                "stage": stage,
+                "area": area,
+                "to": to,
+                "year": years[first],
+                "until": years[last],
+                "pupils": pupils,
+            }
+    return out
+
+
+def _runs(amounts: dict[int, float]) -> list[tuple[int, int, float]]:
+    """Consecutive years with the same amount: (first, last, amount)."""
+    out: list[tuple[int, int, float]] = []
+    for t in sorted(amounts):
+        if out and t == out[-1][1] + 1 and math.isclose(amounts[t], out[-1][2], rel_tol=1e-12):
+            out[-1] = (out[-1][0], t, out[-1][2])
+        else:
+            out.append((t, t, float(amounts[t])))
     return out
 
 
@@ -144,8 +175,10 @@ def plan_table(
     rows = []
     for name, action in chosen.items():
         stage = action.get("stage") or inputs.lines.stage[schools[action["school"]]]
-        district = action.get("district") or inputs.lines.district[schools[action["school"]]]
-        area = stages[stage].area_of[codes.index(district)]
+        district = (
+            action.get("district") or inputs.lines.district[schools[action["school"]]] if "to" not in action else ""
+        )
+        area = action.get("area") or stages[stage].area_of[codes.index(district)]
         one = {"stage": stage, "area": area, "year": action["year"]}
         size = planned["class_size"].sel(**one).item()
         cpp = planned["cost_per_place"].sel(**one).item()
@@ -161,13 +194,11 @@ def plan_table(
             places = float(line_places(stages[stage], inputs.lines, np.array([line]), codes, inputs.years)[t, 0])
             conversion = float(_standard(stages[stage], "conversion_cost_per_place", area)[t])
             capital = places * conversion
-        else:
-            places = action["places"]
-            first = action["year"] - int(inputs.years[0])
-            price = _standard(stages[stage], "price_per_bought_place", area)[
-                first : action["until"] - int(inputs.years[0]) + 1
-            ]
-            recurrent = float(places * price.sum())
+        else:  # bought places, or pupils placed next door, paid for each year
+            places = action.get("places", action.get("pupils"))
+            price = "price_per_bought_place" if action["action"] == "buy" else "transport_cost_per_pupil_year"
+            span = slice(action["year"] - int(inputs.years[0]), action["until"] - int(inputs.years[0]) + 1)
+            recurrent = float(places * _standard(stages[stage], price, area)[span].sum())
         rows.append(
             {
                 "name": name,
@@ -175,6 +206,7 @@ def plan_table(
                 "area": area,
                 "area_name": str(baseline["area_name"].sel(area=area).values),
                 "district": district,
+                "to": action.get("to", ""),
                 "stage": stage,
                 "year": action["year"],
                 "until": action.get("until", ""),

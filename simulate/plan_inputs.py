@@ -14,6 +14,7 @@ import xarray as xr
 
 from ..models.plan import GROUPED, Convertible, Problem, Site
 from ..models.population import Array
+from ..scenarios.boundaries import bordering
 from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import Inputs, StageInputs
 from .capacity import line_places
@@ -38,6 +39,7 @@ class Options:
     lead_time: int | None = None
     time_limit: float | None = None
     gap: float | None = None
+    neighbour_share: float | None = None
 
 
 @dataclass
@@ -64,6 +66,7 @@ def problem(
     groups = Groups()
     rows: dict[str, list[Array]] = {name: [] for name in GROUPED}
     headroom: list[float] = []
+    moving: list[Array] = []
     for stage in inputs.stages:
         for area in dict.fromkeys(stage.area_of):
             groups.keys.append((stage.name, area))
@@ -77,6 +80,7 @@ def problem(
             rows["public_places"].append(result["public_capacity"].sel(one).values)
             for name, key in STANDARDS.items():
                 rows[name].append(_standard(stage, key, area))
+            moving.append(_standard(stage, "transport_cost_per_pupil_year", area))
             rows["salary_per_pupil"].append(
                 _standard(stage, "salary", area) / _standard(stage, "pupil_teacher_ratio", area)
             )
@@ -89,6 +93,7 @@ def problem(
     budget = options.budget if options.budget is not None else spec.budget
     per_year = options.budget_per_year if options.budget_per_year is not None else spec.budget_per_year
     lead = options.lead_time if options.lead_time is not None else spec.lead_time
+    sharing = options.neighbour_share if options.neighbour_share is not None else spec.neighbour_share
     if lead >= len(inputs.years):
         raise ScenarioError(f"--lead-time {lead}: the run has {len(inputs.years)} years; nothing could take effect")
     penalty = spec.penalty_per_pupil_year or float(np.nanmax(arrays["cost_per_place"])) or 1.0
@@ -101,6 +106,9 @@ def problem(
         penalty=penalty,
         budget=math.inf if budget is None else budget,
         budget_per_year=math.inf if per_year is None else per_year,
+        transport_cost=np.array(moving),
+        neighbours=_neighbours(inputs, groups) if sharing > 0 else [],
+        neighbour_share=sharing,
     )
     return built, groups
 
@@ -166,6 +174,25 @@ def _sites(inputs: Inputs, groups: Groups) -> list[Site]:
             sites.append(Site(g, sizes(row.stage), row.most, row.land_cost))
             groups.site_of.append((g, row.district, row.name))
     return sites
+
+
+def _neighbours(inputs: Inputs, groups: Groups) -> list[tuple[int, int]]:
+    """Groups of one stage whose areas share a border, both ways (from the districts' boundaries)."""
+    if not inputs.boundaries:
+        raise ScenarioError(
+            f"{inputs.loaded.where('plan', 'neighbour_share')}: placing pupils in neighbouring areas needs the "
+            "districts' boundaries to know which areas touch; give boundaries: or set neighbour_share: 0"
+        )
+    codes = inputs.districts.codes
+    area_of = {stage.name: dict(zip(codes, stage.area_of, strict=True)) for stage in inputs.stages}
+    index = {key: g for g, key in enumerate(groups.keys)}
+    pairs = {
+        (index[stage, areas[a]], index[stage, areas[b]])
+        for a, b in bordering(inputs.boundaries)
+        for stage, areas in area_of.items()
+        if areas[a] != areas[b]
+    }
+    return sorted(pairs)
 
 
 def _convertibles(inputs: Inputs, groups: Groups) -> list[Convertible]:

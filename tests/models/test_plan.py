@@ -5,7 +5,8 @@ import itertools
 import numpy as np
 import pytest
 
-from placeplan.models.plan import Choices, Convertible, Problem, Site, evaluate, layout, solve
+from placeplan.models.plan import Choices, Convertible, Problem, Site, effects, evaluate, layout
+from placeplan.models.plan_solver import components, join, solve, split
 
 
 def problem(choice, years=None, **changes) -> Problem:
@@ -56,9 +57,8 @@ def brute_force(p: Problem) -> float:
 
 def _buys(p, plan, builds, expansions, conversions) -> np.ndarray:
     """Each year on its own: buy the places that seat pupils choosing public ones, where that is cheaper."""
-    from placeplan.models.plan import effects
-
-    new, converted, _, _ = effects(p, plan, Choices(builds, expansions, conversions, np.zeros(len(plan.buys))))
+    done = effects(p, plan, Choices(builds, expansions, conversions, np.zeros(len(plan.buys))))
+    new, converted = done.new, done.converted
     out = []
     for g, t in plan.buys:
         short = p.public_choice[g, t] - p.public_places[g, t] - new[g, t] - converted[g, t]
@@ -78,9 +78,7 @@ def _allowed(p, plan, builds, expansions, conversions) -> bool:
     for c in range(len(p.convertibles)):
         if sum(v for (i, _), v in zip(plan.conversions, conversions, strict=True) if i == c) > 1:
             return False
-    from placeplan.models.plan import effects
-
-    capital = effects(p, plan, Choices(builds, expansions, conversions, np.zeros(len(plan.buys))))[3]
+    capital = effects(p, plan, Choices(builds, expansions, conversions, np.zeros(len(plan.buys)))).capital
     return capital.sum() <= p.budget + 1e-9 and (capital <= p.budget_per_year + 1e-9).all()
 
 
@@ -159,8 +157,6 @@ def test_a_full_private_school_converted_changes_no_gap():
 
 
 def test_areas_no_budget_links_are_solved_apart_to_the_same_plan():
-    from placeplan.models.plan import join, split
-
     choice = [[100, 130, 100, 90, 80, 80, 80, 80, 80], [100, 140, 140, 140, 140, 140, 140, 140, 140]]
     p = problem(choice, private_places=np.full((2, 9), 80.0), sites=[Site(0, (4,)), Site(1, (2, 4))])
     whole, parts = solve(p), join(p, [solve(part) for part in split(p)])
@@ -169,3 +165,58 @@ def test_areas_no_budget_links_are_solved_apart_to_the_same_plan():
     np.testing.assert_allclose(parts.unplaced, whole.unplaced)
     with pytest.raises(ValueError, match="a budget links the groups"):
         split(problem(choice, budget=1000))
+
+
+def sharing(choice, **changes) -> Problem:
+    """Area 0 with ``choice``; area 1 next door with 50 spare public places; no private place is spare."""
+    choice = np.array([choice, [50.0] * len(choice)])
+    given = {"sites": [Site(0, (2, 4))], "neighbour_share": 1.0, **changes}
+    return problem(choice, transport_cost=np.full(choice.shape, 20.0), neighbours=[(0, 1), (1, 0)], **given)
+
+
+def _shared(found) -> dict:
+    return {key: value for key, value in zip(found.layout.shares, found.choices.shares, strict=True) if value > 1e-9}
+
+
+def test_a_short_shortage_is_placed_in_the_neighbours_spare_places():
+    # 30 short for one year: 30 pupil-years at 20 next door (600) beats 2,000 for a school or 1,800 of penalty
+    found = solve(sharing([100, 130, 100, 100]))
+    assert _shared(found) == pytest.approx({(0, 1): 30.0})
+    assert found.choices.builds.sum() == 0 and found.unplaced.sum() == pytest.approx(0)
+    assert found.objective == pytest.approx(600)
+    assert evaluate(sharing([100, 130, 100, 100]), found.layout, found.choices) == pytest.approx(600)
+
+
+def test_the_neighbour_share_bounds_the_pupils_placed_next_door():
+    # at most a tenth of the 130 choosing public places: 13 go next door, 17 stay short (1,020 < a 2,000 school)
+    found = solve(sharing([100, 130, 100, 100], neighbour_share=0.1))
+    assert _shared(found) == pytest.approx({(0, 1): 13.0})
+    assert found.unplaced[0].tolist() == pytest.approx([0, 17, 0, 0])
+    assert found.objective == pytest.approx(13 * 20 + 17 * 60)
+
+
+def test_the_neighbours_spare_places_bound_the_pupils_placed_there():
+    # 80 short for good, 50 spare next door: a 4-class school (40 places, 4,000) and 40 pupils a year next door
+    # (2,400) beat 50 next door and 30 short (3,000 + 5,400) and two schools (8,000)
+    found = solve(sharing([100, 180, 180, 180], sites=[Site(0, (4,))]))
+    assert found.unplaced.sum() == pytest.approx(0) and found.choices.builds.sum() == 1
+    assert _shared(found) == pytest.approx({(0, t): 40.0 for t in (1, 2, 3)})
+    assert found.objective == pytest.approx(4000 + 3 * 40 * 20)
+
+
+def test_areas_sharing_places_are_solved_together_and_the_rest_apart():
+    choice = np.array([[100.0, 130, 100, 100], [50, 50, 50, 50], [100, 140, 140, 140]])
+    p = problem(
+        choice,
+        sites=[Site(0, (2, 4)), Site(2, (4,))],
+        transport_cost=np.full(choice.shape, 20.0),
+        neighbours=[(0, 1), (1, 0)],
+        neighbour_share=1.0,
+    )
+    assert components(p) == [[0, 1], [2]]
+    whole, parts = solve(p), join(p, [solve(part) for part in split(p)])
+    assert parts.objective == pytest.approx(whole.objective)
+    assert evaluate(p, parts.layout, parts.choices) == pytest.approx(whole.objective)
+    assert _shared(parts) == pytest.approx(_shared(whole))
+    # without a transport cost sharing is no option, so every area is its own part
+    assert components(problem(choice, neighbours=[(0, 1), (1, 0)], neighbour_share=1.0)) == [[0], [1], [2]]

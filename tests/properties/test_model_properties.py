@@ -82,3 +82,22 @@ def test_flows_move_people_without_creating_any(seed, districts, batch, size):
     )
     np.testing.assert_allclose(population, before - left + received, atol=1e-9)
     np.testing.assert_allclose(unmoved, (asked - left).sum(axis=(-2, -1)), atol=1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), areas=st.integers(2, 5), moves=st.integers(0, 6), batch=st.integers(1, 3))
+def test_placing_pupils_next_door_moves_them_without_losing_any(seed, areas, moves, batch):
+    from placeplan.models.capacity import placed_in_neighbours
+
+    rng = np.random.default_rng(seed)
+    years = 4
+    demand = rng.uniform(0, 500, (years, batch, areas))
+    pairs = [tuple(rng.choice(areas, 2, replace=False)) for _ in range(moves)]
+    plan = [(int(a), int(b), rng.uniform(0, 400, years)) for a, b in pairs]
+    out, into = placed_in_neighbours(demand, plan)
+    np.testing.assert_allclose(out.sum(axis=-1), into.sum(axis=-1))
+    assert (out >= 0).all() and (into >= 0).all()
+    assert (out <= demand + 1e-9).all()  # no area places more pupils than need public places
+    after = demand - out + into
+    np.testing.assert_allclose(after.sum(axis=-1), demand.sum(axis=-1))
+    assert (after >= -1e-9).all()

@@ -228,3 +228,27 @@ def test_tables_keep_their_old_shape(tmp_path):
     # the default schools table (no pupils column) still runs, shares by places
     result = simulate(write_tiny(tmp_path, {"schools": "schools.csv"}, {"schools.csv": TABLES["schools.csv"]}))
     assert float(result["school_pupils"].sel(school="P1", year=2020)) == pytest.approx(1000)
+
+
+def test_pupils_placed_in_a_neighbouring_area_sit_there_and_cost_transport(tmp_path):
+    # area 1: 400 public places for 600 public pupils; area 2: 800 for 600. Both have 600 private places.
+    schools = (
+        "P1,One,1,primary,public,10,,,,,,,,,\nP2,Two,1,primary,private,15,,,,,,,,,\n"
+        "Q1,Three,2,primary,public,20,,,,,,,,,\nQ2,Four,2,primary,private,15,,,,,,,,,\n"
+    )
+    share = {"action": "share", "stage": "primary", "area": "1", "to": "2", "year": 2021, "until": 2022}
+    primary = {"transport_cost_per_pupil_year": 1000}
+    result = _run(tmp_path / "a", schools, {"bus": {**share, "pupils": 150}}, primary=primary)
+    assert _one(result, "pupils_placed_out") == pytest.approx([0, 150, 150, 0])
+    assert _one(result, "pupils_placed_in", area="2") == pytest.approx([0, 150, 150, 0])
+    assert _one(result, "public_demand") == pytest.approx([600, 450, 450, 600])
+    assert _one(result, "public_demand", area="2") == pytest.approx([600, 750, 750, 600])
+    assert _one(result, "gap") == pytest.approx([200, 50, 50, 200])
+    assert _one(result, "recurrent_cost") == pytest.approx([0, 150 * 1000, 150 * 1000, 0])
+    # the pupils count where they live: 400 + 150 of area 1's 1,150 pupils with a place are public
+    assert _one(result, "achieved_public_share") == pytest.approx([0.4, 550 / 1150, 550 / 1150, 0.4])
+    assert _one(result, "achieved_public_share", area="2") == pytest.approx([0.5] * 4)
+    # an area places no more pupils than need public places
+    more = _run(tmp_path / "b", schools, {"bus": {**share, "pupils": 700}}, primary=primary)
+    assert _one(more, "pupils_placed_out") == pytest.approx([0, 600, 600, 0])
+    assert _one(more, "public_demand") == pytest.approx([600, 0, 0, 600])

@@ -88,6 +88,7 @@ def _replace(table: str, old: str, new: str) -> dict[str, str]:
     return {table: TABLES[table].replace(old, new, 1)}
 
 
+SHARE = {"action": "share", "stage": "primary", "area": "1", "to": "2", "year": 2021, "until": 2022, "pupils": 50}
 BUY = {"action": "buy", "district": "1", "stage": "primary", "year": 2021, "until": 2021, "places": 300}
 BAD_INPUT = {
     "unknown key": (
@@ -96,7 +97,8 @@ BAD_INPUT = {
         "scenario.yaml: stages.primary.clas_size: unknown key (did you mean 'class_size'?); allowed: ages, "
         "gross_enrolment, migrant_share, public_share, public_share_local, public_share_migrant, inclusive_share, "
         "class_size, pupil_teacher_ratio, cost_per_place, cost_per_class, conversion_cost_per_place, "
-        "price_per_bought_place, salary, teachers_per_class, max_class_size, area, progression",
+        "price_per_bought_place, transport_cost_per_pupil_year, salary, teachers_per_class, max_class_size, area, "
+        "progression",
     ),
     "misspelled top key": (
         {"school": "schools.csv"},
@@ -229,6 +231,21 @@ BAD_INPUT = {
         None,
         "scenario.yaml: actions.buy: buys 300 primary places in district 1 in 2021, but its private primary schools "
         "have 200 places then; buy at most what private schools offer",
+    ),
+    "pupils shared with an unknown area": (
+        {"actions": {"bus": {**SHARE, "to": "7"}}},
+        None,
+        "scenario.yaml: actions.bus.to: '7' is not a planning area of primary; areas: 1, 2",
+    ),
+    "pupils shared with their own area": (
+        {"actions": {"bus": {**SHARE, "to": "1"}}},
+        None,
+        "scenario.yaml: actions.bus.to: pupils of area 1 are shared with the area itself",
+    ),
+    "sharing that ends before it starts": (
+        {"actions": {"bus": {**SHARE, "until": 2020}}},
+        None,
+        "scenario.yaml: actions.bus: until 2020 is before year 2021",
     ),
     "base population missing an age": (
         None,

@@ -104,3 +104,41 @@ def test_plan_options_and_inputs_are_checked(tmp_path, tiny):
     assert bad.exit_code == 2
     where = scenario.parent / "sites.csv"
     assert bad.stderr == f"Error: {where} row 2 (district 7): district '7' is not a known district code; known: 1, 2\n"
+
+
+def test_a_plan_places_pupils_next_door_and_its_run_reproduces_it(tmp_path):
+    # district 1: 400 public places for 600 public pupils; district 2 next door: 1,000 for 600. Sharing costs
+    # 100 a pupil-year for at most a fifth of 600; a 2-class school (80 places) costs 80,000: so 120 go next
+    # door each year and a 2-class school is built (116,000 against 200,000 for a 5-class one)
+    schools = (
+        "id,name,district,stage,sector,classes\nP1,One,1,primary,public,10\nP2,Two,1,primary,private,15\n"
+        "Q1,Three,2,primary,public,25\nQ2,Four,2,primary,private,15\n"
+    )
+    primary = {**SCENARIO["stages"]["primary"], "transport_cost_per_pupil_year": 100}
+    plan = {"sizes": {"primary": [2, 5]}, "lead_time": 1, "neighbour_share": 0.2}
+    scenario = write_tiny(tmp_path / "tiny", {"stages": {"primary": primary}, "plan": plan}, {"schools.csv": schools})
+    out = tmp_path / "plan"
+    result = invoke("plan", str(scenario), "--out", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    actions = yaml.safe_load((out / "plan.yaml").read_text(encoding="utf-8"))["actions"]
+    assert sorted((a["action"], a.get("classes"), a.get("pupils")) for a in actions.values()) == [
+        ("build", 2, None),
+        ("share", None, pytest.approx(120)),
+    ]
+    share = next(a for a in actions.values() if a["action"] == "share")
+    assert (share["area"], share["to"], share["year"], share["until"]) == ("1", "2", 2021, 2023)
+    table = pd.read_csv(out / "plan.csv", dtype={"area": str, "to": str})
+    assert table.set_index("action")["recurrent_cost"]["share"] == pytest.approx(120 * 100 * 3)
+    again = tmp_path / "again"
+    assert invoke("run", str(out / "plan.yaml"), "--out", str(again), "-q", "--no-maps").exit_code == 0
+    mine, theirs = read_result(out / "results"), read_result(again)
+    for figure in ("gap", "capital_cost", "recurrent_cost", "pupils_placed_out", "pupils_placed_in"):
+        np.testing.assert_array_equal(mine[figure].values, theirs[figure].values)
+    assert theirs["gap"].sel(stage="primary", area="1").values.tolist() == pytest.approx([200, 0, 0, 0])
+    record = json.loads((out / "run.json").read_text())["plan"]
+    assert record["objective"] == pytest.approx(80_000 + 36_000 + 200 * 1000)  # and the lead year's 200 short
+    # the map draws an arrow from area 1 to area 2 with the pupils placed in a year
+    from placeplan.maps.plan import placed_next_door
+
+    assert placed_next_door(mine) == {"primary": {("1", "2"): pytest.approx(120)}}
+    assert (out / "plan_map.png").stat().st_size > 0
