@@ -104,6 +104,13 @@ def test_plan_options_and_inputs_are_checked(tmp_path, tiny):
     assert bad.exit_code == 2
     where = scenario.parent / "sites.csv"
     assert bad.stderr == f"Error: {where} row 2 (district 7): district '7' is not a known district code; known: 1, 2\n"
+    unmapped = {key: value for key, value in SCENARIO.items() if key != "boundaries"}
+    scenario = write_tiny(tmp_path / "unmapped", {})
+    scenario.write_text(yaml.safe_dump(unmapped), encoding="utf-8")
+    sharing = invoke("plan", str(scenario), "--neighbour-share", "0.1", "--out", str(tmp_path / "out"), "-q")
+    assert sharing.exit_code == 2
+    needs = "plan.neighbour_share: placing pupils in neighbouring areas needs the districts' boundaries"
+    assert needs in sharing.stderr
 
 
 def test_a_plan_places_pupils_next_door_and_its_run_reproduces_it(tmp_path):
