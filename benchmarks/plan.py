@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from placeplan.models import PROVEN
 from placeplan.models.plan import Choices, Problem, Site, effects, evaluate, layout, unplaced
 from placeplan.models.plan_solver import join, solve, split
 
@@ -111,11 +112,16 @@ def taiyuan() -> None:
     inputs = prepare("taiyuan")
     result = engine.run(inputs)
     cases = {
-        "no budget": (Options(), 0.0),
-        "budget 3e9": (Options(budget=3e9), 0.0),
-        "budget 2e9 a year": (Options(budget_per_year=2e9), 0.0),
+        "no budget": (Options(), PROVEN),
+        "no budget, gap 0": (Options(), 0.0),
+        "budget 3e9": (Options(budget=3e9), PROVEN),
+        "budget 3e9, gap 0": (Options(budget=3e9), 0.0),
+        "budget 2e9 a year": (Options(budget_per_year=2e9), PROVEN),
+        "budget 2e9 a year, gap 0.0001": (Options(budget_per_year=2e9), 1e-4),
         "budget 3e9, 1e9 a year, gap 0.001": (Options(budget=3e9, budget_per_year=1e9), 1e-3),
-        "a tenth of pupils may go next door": (Options(neighbour_share=0.1), 0.0),
+        "a tenth of pupils may go next door": (Options(neighbour_share=0.1), PROVEN),
+        "budget 3e9, a tenth next door": (Options(budget=3e9, neighbour_share=0.1), PROVEN),
+        "budget 3e9, a tenth next door, gap 0": (Options(budget=3e9, neighbour_share=0.1), 0.0),
     }
     for case, (options, gap) in cases.items():
         built, _ = problem(inputs, result, options)

@@ -10,3 +10,5 @@ Axis order, used by every module here:
 
 FEMALE, MALE = 0, 1
 SEXES = ("female", "male")
+PROVEN = 1e-9
+"""The build plan's relative optimality gap that counts as proven: below it, a gap is rounding in sums of ~1e10."""

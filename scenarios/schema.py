@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
+from ..models import PROVEN
 from . import params
 from .params import Param
 
@@ -362,8 +363,9 @@ class Plan(Strict):
     neighbouring areas (boundaries touching), at the stage's ``transport_cost_per_pupil_year``; 0: none."""
     time_limit: float = Field(300.0, gt=0)
     """Seconds the solver may take."""
-    optimality_gap: float = Field(0.0, ge=0, le=0.5)
-    """Relative gap at which the solver may stop: 0 proves the plan optimal; 0.001 is within 0.1%."""
+    optimality_gap: float = Field(PROVEN, ge=0, le=0.5)
+    """Relative gap at which the solver may stop: the default, a billionth, proves the plan optimal to the
+    precision of the arithmetic; 0.001 is within 0.1%."""
 
 
 class Uncertainty(Strict):

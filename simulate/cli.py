@@ -339,7 +339,7 @@ def compare(
     "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Seed of the ensemble draws."
 )
 @click.option("--time-limit", type=click.FloatRange(min=1), help="Seconds the solver may take.")
-@click.option("--gap", type=click.FloatRange(0, 0.5), help="Relative optimality gap to stop at (default 0: proven).")
+@click.option("--gap", type=click.FloatRange(0, 0.5), help="Relative optimality gap to stop at (default 1e-9: proven).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder (default results/<name>_plan).")
 @click.option("--quiet", "-q", is_flag=True, help="No step log on stderr.")
 @LANG
@@ -361,6 +361,7 @@ def plan_command(
     """Choose what to build, expand, convert and buy, where and when, at the least cost (a MILP); write plan.yaml."""
     if (draws is None) != (quantile is None):
         raise click.UsageError("give --draws and --quantile together: the plan covers that quantile of the draws")
+    from ..models import PROVEN
     from .api import plan_scenario
     from .plan_inputs import Options
 
@@ -370,7 +371,8 @@ def plan_command(
         click.echo(f"warning: {note}", err=True)
     account = done.record
     if account["optimal"]:
-        state = "proven optimal" if account["mip_gap"] < 1e-9 else f"within {account['mip_gap']:.2%} of the optimum"
+        proven = account["mip_gap"] <= PROVEN
+        state = "proven optimal" if proven else f"within {account['mip_gap']:.2%} of the optimum"
     else:
         state = f"not proven optimal: {account['status']}"
     capital, recurrent = done.table[["capital_cost", "recurrent_cost"]].sum()
