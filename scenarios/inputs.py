@@ -17,10 +17,11 @@ from .capacity import Lines, check_purchases, read_capacity
 from .errors import ScenarioError
 from .loading import Loaded, shown
 from .params import Param
+from .progression import ProgressionInputs, read_progression
 from .schema import BySex, Population, Scenario, Stage
 from .shares import read_shares
 from .sites import SiteRow, read_sites
-from .tables import Table
+from .tables import Table, index_of
 
 Array = NDArray[np.float64]
 SEX_CODES = {"female": 0, "male": 1, "f": 0, "m": 1, "女": 0, "男": 1}
@@ -120,39 +121,12 @@ class StageInputs:
     area_names_en: dict[str, str]
     capacity: dict[str, Array] | None = None
     """Capacity figures ``[year, district]`` when already computed (ensemble chunks)."""
-    progression: "ProgressionInputs | None" = None
+    progression: ProgressionInputs | None = None
     """Records for enrolment by grade progression, when the stage uses it."""
     shares: list[tuple[str, str, int, int, float]] = field(default_factory=list)
     """Pupils placed in neighbouring areas: (from area, to area, first year, last year, pupils a year)."""
     targets: dict[str, Array] = field(default_factory=dict)
     """The stage's targets ``[year]`` by name (``ger``, ``public_share``, ..., ``max_school_size``)."""
-
-
-@dataclass
-class ProgressionInputs:
-    """Enrolment records by grade and the births they are compared with."""
-
-    history: Array
-    """Pupils ``[year, grade, district or school]`` from ``first_year``."""
-    first_year: int
-    births: Array
-    """Births ``[year, district]`` from ``first_birth_year`` (NaN where not given)."""
-    first_birth_year: int
-    entry_age: int
-    estimator: str
-    years: int
-    weights: Array | None
-    alpha: float
-    exclude_years: tuple[int, ...] = ()
-    schools: list[str] | None = None
-    """School ids when the records are by school (``history`` is then ``[year, grade, school]``)."""
-    district_of: NDArray[np.intp] | None = None
-    """District index of each school."""
-    shrinkage: float = 30.0
-    housing_pupils: Array | float = 0.0
-    """Pupils ``[year, district]`` among housing developments' residents, added to the forecast."""
-    draw_factor: Array | None = None
-    """Ensembles: each draw's replayed past error ``[year, draw, district]`` multiplying the forecast."""
 
 
 @dataclass
@@ -252,11 +226,6 @@ def _sexes(table: Table, allowed: dict[str, int]) -> NDArray[np.intp]:
     return np.array([allowed[v] for v in values], dtype=np.intp)
 
 
-def _index(values: list[str] | NDArray[np.str_], codes: list[str]) -> NDArray[np.intp]:
-    lookup = {code: i for i, code in enumerate(codes)}
-    return np.array([lookup[v] for v in values], dtype=np.intp)
-
-
 def _year_rows(table: Table, years: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
     """Year index of each row and which rows fall in the projection."""
     year = table.numbers("year", "year").astype(np.int64)
@@ -282,7 +251,7 @@ def _by_district_sex_age(
     table.require("district", "sex", "age", value_column)
     with_total = key == "population.base" and loaded.scenario.population.method == "cohort_ratio"
     sexes = {**SEX_CODES, "total": 0} if with_total else SEX_CODES
-    district = _index(table.codes("district", codes), codes)
+    district = index_of(table.codes("district", codes), codes)
     sex = _sexes(table, sexes)
     raw_sex = set(np.char.lower(table.text("sex")))
     if with_total and "total" in raw_sex and raw_sex - {"total"}:
@@ -393,8 +362,8 @@ def _flows(path: str, years: NDArray[np.int64], codes: list[str], top: int) -> F
     table.require("origin", "destination", "sex", "age", "persons")
     timed = "year" in table.frame
     table.unique("origin", "destination", "sex", "age", *(["year"] if timed else []))
-    origin = _index(table.codes("origin", codes), codes)
-    destination = _index(table.codes("destination", codes), codes)
+    origin = index_of(table.codes("origin", codes), codes)
+    destination = index_of(table.codes("destination", codes), codes)
     itself = origin == destination
     if itself.any():
         row = int(np.argmax(itself))
@@ -416,7 +385,7 @@ def _district_year(
     """A ``district, year, value`` table as ``[year, district]``, NaN where not given."""
     table = Table.read(spec, key, columns=("district", "year", column))
     table.require("district", "year", column)
-    district = _index(table.codes("district", codes), codes)
+    district = index_of(table.codes("district", codes), codes)
     year, inside = _year_rows(table, years)
     values = table.numbers(column, "count")
     table.unique("district", "year")
@@ -439,7 +408,7 @@ def _survival(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: i
     values = table.numbers("survival", "share")
     out = np.full((len(codes), 2, top + 1), np.nan)
     if by_district:
-        out[_index(table.codes("district", codes), codes), sex, age] = values
+        out[index_of(table.codes("district", codes), codes), sex, age] = values
     else:
         out[:, sex, age] = values
     if np.isnan(out).any():
@@ -473,7 +442,7 @@ def _fertility(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> Ar
     values = table.numbers(column, "count")
     rates = np.zeros((len(codes), 35))
     if by_district:
-        rates[_index(table.codes("district", codes), codes), age] = values
+        rates[index_of(table.codes("district", codes), codes), age] = values
     else:
         rates[:, age] = values
     if spec.tfr is None:
@@ -583,7 +552,9 @@ def read_stage(
         area_of=area_of,
         area_names=area_names,
         area_names_en=area_names_en,
-        progression=None if stage.progression is None else _progression(loaded, name, stage, int(ages[0]), codes),
+        progression=None
+        if stage.progression is None
+        else read_progression(loaded, name, stage, (int(ages[0]), int(ages[1])), codes),
         targets=_targets(loaded, name, years),
     )
 
@@ -609,72 +580,6 @@ def _targets(loaded: Loaded, stage: str, years: NDArray[np.int64]) -> dict[str, 
             )
         out[key] = value.at(years)
     return out
-
-
-def _progression(loaded: Loaded, name: str, stage: Stage, first_age: int, codes: list[str]) -> ProgressionInputs:
-    """The stage's enrolment records ``[year, grade, district]`` and all births by year."""
-    spec = stage.progression
-    assert spec is not None
-    grades = (stage.ages or DEFAULT_STAGES[name]["ages"])[1] - first_age + 1
-    table = Table.read(
-        spec.history,
-        f"stages.{name}.progression.history",
-        columns=("school", "district", "grade", "year", "pupils"),
-    )
-    table.require("district", "grade", "year", "pupils")
-    by_school = "school" in table.frame
-    unit_column = "school" if by_school else "district"
-    table.unique(unit_column, "grade", "year")
-    district = _index(table.codes("district", codes), codes)
-    units = list(dict.fromkeys(table.text("school"))) if by_school else codes
-    unit = _index(table.text(unit_column), units)
-    district_of = np.zeros(len(units), dtype=np.intp)
-    district_of[unit[::-1]] = district[::-1]  # each school's district is that of its first row
-    moved = district != district_of[unit]
-    if by_school and moved.any():
-        row = int(np.argmax(moved))
-        raise ScenarioError(f"{table.where(row)}: school {units[unit[row]]} is in two districts; give it one")
-    grade = table.numbers("grade", "whole").astype(np.intp)
-    outside = (grade < 1) | (grade > grades)
-    if outside.any():
-        row = int(np.argmax(outside))
-        raise ScenarioError(
-            f"{table.where(row)}: grade {grade[row]} is outside 1..{grades}, the grades of stage {name}"
-        )
-    year = table.numbers("year", "year").astype(np.int64)
-    first = int(year.min())
-    history = np.full((int(year.max()) - first + 1, grades, len(units)), np.nan)
-    history[year - first, grade - 1, unit] = table.numbers("pupils", "count")
-    if np.isnan(history).any():
-        t, g, u = np.argwhere(np.isnan(history))[0]
-        raise ScenarioError(
-            f"{shown(spec.history)}: no pupils for {unit_column} {units[u]}, grade {g + 1}, year {first + t}; "
-            f"every {unit_column}, grade and year from {first} to {int(year.max())} is needed"
-        )
-    births_path = loaded.scenario.population.births
-    if births_path is None:
-        raise ScenarioError(f"{loaded.where('stages', name, 'progression')}: grade progression needs population.births")
-    births = Table.read(births_path, "population.births", columns=("district", "year", "births"))
-    births.require("district", "year", "births")
-    born = births.numbers("year", "year").astype(np.int64)
-    first_birth = int(born.min())
-    by_year = np.full((int(born.max()) - first_birth + 1, len(codes)), np.nan)
-    by_year[born - first_birth, _index(births.codes("district", codes), codes)] = births.numbers("births", "count")
-    return ProgressionInputs(
-        history,
-        first,
-        by_year,
-        first_birth,
-        first_age if spec.entry_age is None else spec.entry_age,
-        spec.estimator,
-        spec.years,
-        None if spec.weights is None else np.array(spec.weights),
-        spec.alpha,
-        spec.exclude_years,
-        units if by_school else None,
-        district_of if by_school else None,
-        spec.shrinkage,
-    )
 
 
 def _areas(

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
 from ..models import PROVEN
 from . import params
@@ -178,23 +178,31 @@ class Progression(Strict):
     (1 = entry grade) for past years."""
     entry_age: int | None = Field(None, ge=0)
     """Age at entry: entrants are births this many years earlier; defaults to the stage's first age."""
-    estimator: Literal["mean", "weights", "smoothing", "trend"] = "mean"
-    """How ratios are estimated from past years: plain mean, given weights, exponential smoothing, or linear trend."""
-    years: int = Field(3, ge=1)
-    """Past years the mean or smoothing uses."""
+    estimator: Literal["auto", "mean", "weights", "smoothing", "trend"] = "auto"
+    """How ratios are estimated from past years: ``auto`` (the default) chooses from the past alone and
+    combines the best three; or plain mean, given weights, exponential smoothing, linear trend."""
+    years: int | None = Field(None, ge=1)
+    """Past years the mean, trend or smoothing uses (default 3)."""
     weights: tuple[float, ...] | None = None
     """Weights of the last years, oldest first (``estimator: weights``)."""
     alpha: float = Field(0.5, gt=0, le=1)
     """Smoothing constant (``estimator: smoothing``): the weight of the latest year."""
-    exclude_years: tuple[int, ...] = ()
-    """Years whose ratios are left out of the estimate (a shock such as a pandemic year)."""
-    shrinkage: float = Field(30.0, ge=0)
-    """School records: pupils' worth of weight given to the district's ratios, pulling small schools toward them."""
+    anomalous_years: tuple[int, ...] = Field((), validation_alias=AliasChoices("anomalous_years", "exclude_years"))
+    """Shock years (a pandemic year): no ratio from them, never a starting point, scored apart in backtests.
+    ``exclude_years`` is the old name."""
+    shrinkage: float | None = Field(None, ge=0)
+    """School records: pupils' worth of weight given to the district's ratios, pulling small schools toward
+    them (``auto`` chooses 10, 30 or 100; a fixed estimator uses 30)."""
+    reconcile: Literal["auto", "top_down", "bottom_up"] = "auto"
+    """School records: district totals forecast from the district records and shared among the schools
+    (``top_down``), or the schools' forecasts summed (``bottom_up``); ``auto`` chooses from the past alone."""
 
     @model_validator(mode="after")
     def _weights(self) -> Self:
         if (self.estimator == "weights") != (self.weights is not None):
             raise ValueError("give weights with estimator: weights, and only then")
+        if self.estimator == "auto" and (self.years is not None or self.shrinkage is not None):
+            raise ValueError("estimator auto chooses years and shrinkage itself; give an estimator to fix them")
         return self
 
 

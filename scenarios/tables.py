@@ -132,3 +132,9 @@ class Table:
             row = int(np.argmax(repeated.to_numpy()))
             key = ", ".join(f"{c} {self.frame[c].iloc[row]}" for c in columns)
             raise ScenarioError(f"{self.where(row)}: duplicate row for {key}; each must appear once")
+
+
+def index_of(values: list[str] | NDArray[np.str_], codes: list[str]) -> NDArray[np.intp]:
+    """The position of each value in ``codes`` (values already checked to be among them)."""
+    lookup = {code: i for i, code in enumerate(codes)}
+    return np.array([lookup[v] for v in values], dtype=np.intp)

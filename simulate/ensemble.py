@@ -16,14 +16,15 @@ from numpy.typing import NDArray
 from ..models.ensemble import project_draws
 from ..models.population import Array, Projection
 from ..scenarios.errors import ScenarioError
-from ..scenarios.inputs import RATES, Districts, Inputs, PopulationInputs, ProgressionInputs
+from ..scenarios.inputs import RATES, Districts, Inputs, PopulationInputs
+from ..scenarios.progression import ProgressionInputs
 from . import draws as dr
 from .backtest import replayed_errors
 from .capacity import capacities
 from .engine import assemble
 from .figures import areas, stage_figures
 from .project import project
-from .records import with_housing_pupils, with_projected_births
+from .records import with_housing_pupils, with_projected_births, with_rules
 
 QUANTILES = (0.05, 0.5, 0.95)
 BANDED = (
@@ -209,7 +210,7 @@ def run_ensemble(
     if any(stage.progression is not None for stage in inputs.stages):  # records need births and housing pupils
         projection, developments = project(inputs.population, len(inputs.years))
         inputs = with_housing_pupils(with_projected_births(inputs, projection.births), developments)
-        inputs = replayed_errors(inputs, perturbation.past)
+        inputs = with_rules(replayed_errors(inputs, perturbation.past))  # one rule for every chunk
     log(f"projecting {draws} draws in {len(groups)} chunk(s)")
     parts = (subset(inputs, index, capacity) for index in groups)  # made one at a time: memory stays bounded
     if client is None:

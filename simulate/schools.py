@@ -16,7 +16,7 @@ from ..models import schools as sc
 from ..models.population import Array
 from ..scenarios.inputs import Inputs, StageInputs
 from .capacity import line_classes, line_places
-from .records import forecast_units
+from .records import school_forecasts
 
 Years = NDArray[np.int64]
 
@@ -111,10 +111,10 @@ def _school_forecasts(stage: StageInputs, ids: list[str], schools: NDArray[np.in
     """Grade-progression pupils ``[year, school]`` of schools with records by school (NaN for the others)."""
     out = np.full((len(years), len(schools)), np.nan)
     p = stage.progression
-    if p is None or p.schools is None:
+    forecast = None if p is None else school_forecasts(p, years)
+    if p is None or forecast is None:
         return out
-    forecast = forecast_units(p, years)
-    recorded = {school: i for i, school in enumerate(p.schools)}
+    recorded = {school: i for i, school in enumerate(p.schools or [])}
     for column, line in enumerate(schools):
         if ids[line] in recorded:
             out[:, column] = forecast[:, recorded[ids[line]]]

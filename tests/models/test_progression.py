@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from placeplan.models.progression import entry_ratios, estimate, forecast, progression_ratios, roll_forward, shrink
+from placeplan.models.progression import (
+    Method,
+    entry_ratios,
+    estimate,
+    forecast,
+    progression_ratios,
+    ratios,
+    roll_forward,
+    shrink,
+)
 
 # three years, three grades, one district: enrolment[year, grade]
 ENROLMENT = np.array([[100.0, 90.0, 80.0], [110.0, 98.0, 88.0], [120.0, 99.0, 95.0]])
@@ -55,23 +64,41 @@ def test_forecast_keeps_the_record_and_rolls_forward_after_it():
     history = np.array([[100.0, 90.0], [110.0, 99.0]])  # 2019, 2020; BER 0.5, PR 0.99
     births = np.array([200.0, 220.0, 240.0, np.nan])  # 2013..2016
     out = forecast(
-        history, 2019, births, 2013, entry_age=6, years=np.array([2020, 2021, 2022, 2023]), how="mean", window=1
+        history, 2019, births, 2013, entry_age=6, years=np.array([2020, 2021, 2022, 2023]), method=Method("mean", 1)
     )
     assert_allclose(out[0], [110, 99])
     assert_allclose(out[1], [0.5 * 240, 110 * 0.99])  # entrants from 2015 births
     assert np.isnan(out[2, 0]) and out[2, 1] == pytest.approx(120 * 0.99)  # 2016 births unknown
 
 
-def test_excluded_years_leave_their_ratios_out():
-    history = np.array([[100.0, 90.0], [50.0, 99.0], [110.0, 100.0]])  # 2019..2021, a shock in 2020
-    births = np.full(6, 200.0)  # 2013..2018
+def test_anomalous_years_give_no_ratio_and_are_no_base():
+    history = np.array([[100.0, 90.0], [50.0, 80.0], [110.0, 99.0]])  # 2019..2021, a shock in 2020
+    entry, progression = ratios(history, np.full(3, 200.0), np.array([False, True, False]))
+    assert entry == pytest.approx([0.5, np.nan, 0.55], nan_ok=True)
+    # 2020 / 2019 and 2021 / 2020 both touch the shock
+    assert np.isnan(progression).all()
+
+
+def test_anomalous_years_leave_their_ratios_out():
+    history = np.array([[100.0, 90.0], [110.0, 99.0], [50.0, 70.0], [120.0, 104.5]])  # 2018..2021, a shock in 2020
+    births = np.full(8, 200.0)  # 2012..2019
     years = np.array([2022])
-    plain = forecast(history, 2019, births, 2013, 6, years, "mean", window=3)
-    robust = forecast(history, 2019, births, 2013, 6, years, "mean", window=3, exclude=(2020,))
-    assert plain[0, 0] == pytest.approx(200 * (0.5 + 0.25 + 0.55) / 3)
-    assert robust[0, 0] == pytest.approx(200 * (0.5 + 0.55) / 2)
-    # progression ratios: 2020 (99 / 100) is left out, 2021 (100 / 50 = 2) kept
-    assert robust[0, 1] == pytest.approx(110 * 2.0)
+    plain = forecast(history, 2018, births, 2012, 6, years, Method("mean", 4))
+    robust = forecast(history, 2018, births, 2012, 6, years, Method("mean", 4), anomalous=(2020,))
+    assert plain[0, 0] == pytest.approx(200 * (0.5 + 0.55 + 0.25 + 0.6) / 4)
+    assert plain[0, 1] == pytest.approx(120 * (0.99 + 70 / 110 + 104.5 / 50) / 3)
+    # entry ratios without 2020; progression only 2019 / 2018 (the ratios into and out of 2020 are dropped)
+    assert robust[0, 0] == pytest.approx(200 * (0.5 + 0.55 + 0.6) / 3)
+    assert robust[0, 1] == pytest.approx(120 * 0.99)
+
+
+def test_a_shock_in_the_last_year_is_not_the_starting_point():
+    history = np.array([[100.0, 90.0], [110.0, 99.0], [40.0, 30.0]])  # 2019..2021, the last year a shock
+    births = np.full(8, 200.0)  # 2013..2020
+    out = forecast(history, 2019, births, 2013, 6, np.array([2021, 2022]), Method("mean", 3), anomalous=(2021,))
+    assert_allclose(out[0], [40, 30])  # the record is kept as recorded
+    # rolled forward from 2020 through 2021: 2021 = (0.525 * 200, 110 * 0.99), 2022 = (0.525 * 200, 105 * 0.99)
+    assert_allclose(out[1], [0.525 * 200, 0.525 * 200 * 0.99])
 
 
 def test_shrinkage_by_hand():
@@ -86,12 +113,12 @@ def test_school_forecasts_add_up_to_their_district():
     district_of = np.array([0, 0, 1, 1])
     births = rng.uniform(300, 500, (20, 2))  # 2005..2024, two districts
     years = np.arange(2021, 2026)
-    schools = forecast(history, 2017, births, 2005, 6, years, district_of=district_of, shrinkage=30)
+    schools = forecast(history, 2017, births, 2005, 6, years, Method(shrinkage=30), district_of=district_of)
     assert schools.shape == (5, 6, 4)
     assert_allclose(schools[0], history[-1])
     assert np.all(schools[1:] > 0)
     # with huge shrinkage every school takes its district's ratios, so schools add up to the district forecast
     by_district = np.stack([history[..., :2].sum(-1), history[..., 2:].sum(-1)], axis=-1)
     district = forecast(by_district, 2017, births, 2005, 6, years)
-    pooled = forecast(history, 2017, births, 2005, 6, years, district_of=district_of, shrinkage=1e12)
+    pooled = forecast(history, 2017, births, 2005, 6, years, Method(shrinkage=1e12), district_of=district_of)
     assert_allclose(pooled[..., :2].sum(-1), district[..., 0], rtol=1e-6)

@@ -6,6 +6,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from placeplan.models.bands import conformal
 from placeplan.scenarios import load, read_inputs
 from placeplan.simulate import simulate
 from placeplan.simulate.backtest import accuracy, backtest
@@ -68,17 +69,22 @@ def test_accuracy_by_hand():
             "stage": "primary",
             "level": "area",
             "area": "1",
-            "origin": [2015, 2016, 2017],
+            "origin": [2015, 2016, 2017, 2018],
             "horizon": 1,
-            "forecast": [110.0, 90.0, 100.0],
-            "actual": [100.0, 100.0, 100.0],
+            "year": [2016, 2017, 2018, 2019],
+            "forecast": [110.0, 90.0, 100.0, 150.0],
+            "actual": [100.0, 100.0, 100.0, 100.0],
+            "shock": [False, False, False, True],  # 2019 was a shock
         }
     )
     table["error"] = table["forecast"] - table["actual"]
     table["percent_error"] = 100 * table["error"] / table["actual"]
     row = accuracy(table).iloc[0]
     assert row["mape"] == pytest.approx(20 / 3) and row["mae"] == pytest.approx(20 / 3) and row["mpe"] == 0
-    assert row["band_p5"] == pytest.approx(np.percentile([10, -10, 0], 5))
+    assert row["mape_with_shocks"] == pytest.approx(70 / 4)
+    # three normal errors (fewer than 19): the band is their range, widened for the shock (1 year in 4) to
+    # cover 90% of the mixture 0.75 x {10, -10, 0} + 0.25 x {50}: its 95th percentile is 50
+    assert (row["band_p5"], row["band_p95"]) == (pytest.approx(-10), pytest.approx(50))
     # leaving one origin out, each band spans the other two errors: 10 in [-10, 0]? no; -10 in [0, 10]? no; 0 yes
     assert row["coverage"] == pytest.approx(1 / 3)
 
@@ -90,7 +96,13 @@ def test_backtest_command_writes_tables_and_chart(tmp_path):
         ["backtest", str(_scenario(tmp_path / "s")), "--origins", "2015:2019", "--horizons", "1:3", "--out", str(out)],
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["accuracy.csv", "accuracy.png", "accuracy.xlsx", "backtest.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "accuracy.csv",
+        "accuracy.png",
+        "accuracy.xlsx",
+        "backtest.csv",
+        "bands.csv",
+    ]
     summary = pd.read_csv(out / "accuracy.csv", dtype={"area": str})
     assert set(summary["area"]) == {"1", "2", "all"}
     assert summary["mape"].max() == pytest.approx(0)  # constant ratios are forecast exactly
@@ -119,8 +131,8 @@ def test_forecasts_get_bands_from_past_errors(tmp_path):
     path.with_name("history.csv").write_text(noisy)
     result = simulate(path).sel(stage="primary", area="1")
     errors = backtest(read_inputs(load(path)), list(range(2015, 2021)), [1])
-    one_ahead = errors[(errors["area"] == "1")]["percent_error"]
-    low, high = np.percentile(one_ahead, [5, 95])
+    # the band of one-year errors pooled over both districts (12, fewer than 19: their range)
+    low, high = conformal(errors[errors["level"] == "area"]["percent_error"].to_numpy())
     forecast_2022 = float(result["enrolment"].sel(year=2022))
     assert float(result["enrolment_p5"].sel(year=2022)) == pytest.approx(forecast_2022 * (1 + low / 100))
     assert float(result["enrolment_p95"].sel(year=2022)) == pytest.approx(forecast_2022 * (1 + high / 100))
