@@ -82,11 +82,14 @@ def test_accuracy_by_hand():
     row = accuracy(table).iloc[0]
     assert row["mape"] == pytest.approx(20 / 3) and row["mae"] == pytest.approx(20 / 3) and row["mpe"] == 0
     assert row["mape_with_shocks"] == pytest.approx(70 / 4)
-    # three normal errors (fewer than 19): the band is their range, widened for the shock (1 year in 4) to
-    # cover 90% of the mixture 0.75 x {10, -10, 0} + 0.25 x {50}: its 95th percentile is 50
-    assert (row["band_p5"], row["band_p95"]) == (pytest.approx(-10), pytest.approx(50))
-    # leaving one origin out, each band spans the other two errors: 10 in [-10, 0]? no; -10 in [0, 10]? no; 0 yes
-    assert row["coverage"] == pytest.approx(1 / 3)
+    # three normal errors (fewer than 19): the normal prediction interval 0 +- t(0.95, 2) x 10 x sqrt(1 + 1/3),
+    # t(0.95, 2) = 0.9 / sqrt(0.095); widened for the shock (1 year in 4) to cover 90% of the mixture
+    # 0.75 x {10, -10, 0} + 0.25 x {50}, whose 95th percentile is 50
+    half = 0.9 / np.sqrt(0.095) * 10 * np.sqrt(4 / 3)
+    assert (row["band_p5"], row["band_p95"]) == (pytest.approx(-half), pytest.approx(50))
+    # leaving one origin out, each band comes from the other two errors: 10 from {-10, 0} is inside
+    # -5 +- t(0.95, 1) x sd(-10, 0) x sqrt(1.5) = -5 +- 6.31 x 7.07 x 1.22, and so are -10 and 0
+    assert row["coverage"] == 1
 
 
 def test_backtest_command_writes_tables_and_chart(tmp_path):
