@@ -41,6 +41,8 @@ class ProgressionInputs:
     """Ensembles: each draw's replayed past error ``[year, draw, district]`` multiplying the forecast."""
     chosen: object | None = None
     """The forecast rule chosen at the last record (simulate.records.Rule), fixed before an ensemble is cut up."""
+    codes: tuple[str, ...] = ()
+    """District codes (the last axis of ``births``), to name them in messages."""
 
     @property
     def last_year(self) -> int:
@@ -104,16 +106,21 @@ def read_progression(
             f"{loaded.where('stages', name, 'progression', 'anomalous_years')}: every year of the records is "
             "anomalous; a forecast needs a normal year to start from"
         )
+    births, first_birth = _births(loaded, name, codes)
+    entry_age = ages[0] if spec.entry_age is None else spec.entry_age
+    _check_births(births, first_birth, int(year.max()) + 1 - entry_age, entry_age, loaded, codes)
     return ProgressionInputs(
         history,
         first,
-        *_births(loaded, name, codes),
-        ages[0] if spec.entry_age is None else spec.entry_age,
+        births,
+        first_birth,
+        entry_age,
         method_of(spec),
         anomalous,
         spec.reconcile,
         units if by_school else None,
         district_of if by_school else None,
+        codes=tuple(codes),
     )
 
 
@@ -150,3 +157,21 @@ def _births(loaded: Loaded, stage: str, codes: list[str]) -> tuple[Array, int]:
     by_year = np.full((int(born.max()) - first_birth + 1, len(codes)), np.nan)
     by_year[born - first_birth, index_of(births.codes("district", codes), codes)] = births.numbers("births", "count")
     return by_year, first_birth
+
+
+def _check_births(
+    births: Array, first_birth: int, first_needed: int, entry_age: int, loaded: Loaded, codes: list[str]
+) -> None:
+    """Births the forecast needs from the table: cohorts entering after the records, born before the base year
+    (the projection gives the births from the base year on)."""
+    scenario = loaded.scenario
+    last_needed = min(scenario.base_year - 1, scenario.end_year - entry_age)
+    for born in range(first_needed, last_needed + 1):
+        at = born - first_birth
+        known = births[at] if 0 <= at < len(births) else np.full(len(codes), np.nan)
+        if np.isnan(known).any():
+            code = codes[int(np.argmax(np.isnan(known)))]
+            raise ScenarioError(
+                f"population.births: no births for district {code} in {born}, needed for the entrants of "
+                f"{born + entry_age} (entry age {entry_age}); births of {first_needed}-{last_needed} are needed"
+            )

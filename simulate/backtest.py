@@ -22,6 +22,7 @@ from ..models import bands as bd
 from ..models.choice import PLAIN
 from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import Inputs
+from ..scenarios.progression import ProgressionInputs
 from .publish import publish
 from .records import forecaster
 
@@ -88,7 +89,29 @@ def backtest(inputs: Inputs, origins: list[int], horizons: list[int]) -> pd.Data
         table["percent_error"] = 100 * table["error"] / table["actual"]
     shocks = {stage.name: stage.progression.anomalous for stage in stages if stage.progression is not None}
     table["shock"] = [int(year) in shocks[name] for name, year in zip(table["stage"], table["year"], strict=True)]
+    for stage in stages:
+        _check_horizons(table[table["stage"] == stage.name], stage.name, stage.progression, origins, horizons)
     return table
+
+
+def _check_horizons(
+    table: pd.DataFrame, stage: str, p: ProgressionInputs | None, origins: list[int], horizons: list[int]
+) -> None:
+    """A horizon no origin could forecast is an error saying why (past the records, or entrants not yet born)."""
+    assert p is not None
+    forecast = table[table["forecast"].notna()]
+    for h in horizons:
+        if (forecast["horizon"] == h).any():
+            continue
+        if min(origins) + h > p.last_year:
+            first = min(origins)
+            why = f"the records of {stage} end in {p.last_year}, so from origin {first} at most {p.last_year - first}"
+        else:
+            why = (
+                f"its entrants are born after the origin (entry age {p.entry_age}) and a backtest uses no later "
+                f"births, so at most {p.entry_age}"
+            )
+        raise ScenarioError(f"--horizons: no forecast {h} years ahead: {why} years ahead can be checked")
 
 
 def _sum_or_unknown(values: pd.Series) -> float:

@@ -98,7 +98,7 @@ def stage_pupils(stage: StageInputs, population: Array, years: NDArray[np.int64]
     if stage.progression is None:
         rate = stage.gross_enrolment.reshape(len(years), *[1] * nb, -1)
         return sap, enr.enrolment(sap, rate)
-    recorded = recorded_and_forecast(stage.progression, years) + stage.progression.housing_pupils
+    recorded = recorded_and_forecast(stage.progression, years, stage.name) + stage.progression.housing_pupils
     recorded = recorded.reshape(len(years), *[1] * nb, -1)
     if stage.progression.draw_factor is not None:  # an ensemble replaying past errors, draw by draw
         recorded = recorded * stage.progression.draw_factor

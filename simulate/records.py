@@ -22,6 +22,7 @@ from ..models import enrolment as enr
 from ..models.population import Array
 from ..models.progression import Method, forecast
 from ..models.reconcile import district_sums, proportional
+from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import Inputs
 from ..scenarios.progression import ProgressionInputs
 
@@ -178,24 +179,26 @@ class Forecaster:
         o = int(np.searchsorted(self.origins, origin))
         return self._combined(self.rule(origin), o)
 
+    def made(self, years: NDArray[np.int64], methods: tuple[Method, ...], schools: bool = False) -> Array:
+        """Pupils ``[year, unit]``: the records, then the mean of ``methods``' forecasts from the last of them."""
+        p = self.p
+        records, district_of = (p.history, p.district_of) if schools else (self.district_records, None)
+        runs = [
+            forecast(
+                records, p.first_year, p.births, p.first_birth_year, p.entry_age, years, m, p.anomalous, district_of
+            )
+            for m in methods
+        ]
+        return np.mean(runs, axis=0).sum(axis=1)
+
     def future(self, years: NDArray[np.int64], rule: Rule) -> tuple[Array, Array | None]:
         """District totals and school pupils ``[year, unit]``: the records, then ``rule`` from the last of them."""
         p = self.p
-
-        def made(records: Array, methods: tuple[Method, ...], district_of: NDArray[np.intp] | None) -> Array:
-            runs = [
-                forecast(
-                    records, p.first_year, p.births, p.first_birth_year, p.entry_age, years, m, p.anomalous, district_of
-                )
-                for m in methods
-            ]
-            return np.mean(runs, axis=0).sum(axis=1)
-
-        totals = made(self.district_records, rule.districts, None)
+        totals = self.made(years, rule.districts)
         if not self.by_school:
             return totals, None
         assert p.district_of is not None
-        own = made(p.history, rule.schools, p.district_of)
+        own = self.made(years, rule.schools, schools=True)
         if rule.reconcile == "bottom_up":
             totals = district_sums(own, p.district_of, self.districts)
         ahead = years > p.last_year
@@ -235,9 +238,43 @@ def with_rules(inputs: Inputs) -> Inputs:
     return replace(inputs, stages=stages)
 
 
-def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int64]) -> Array:
-    """Pupils ``[year, district]`` of a grade-progression stage: the record, then the forecast."""
-    return forecaster(progression).future(years, rule_of(progression))[0]
+def recorded_and_forecast(progression: ProgressionInputs, years: NDArray[np.int64], stage: str) -> Array:
+    """Pupils ``[year, district]`` of a grade-progression stage: the record, then the forecast.
+
+    A forecast that comes out blank is an error saying why (:func:`why_blank`).
+    """
+    totals = forecaster(progression).future(years, rule_of(progression))[0]
+    blank = np.isnan(totals) & (years > progression.last_year)[:, None]
+    if blank.any():
+        t, d = (int(i[0]) for i in np.nonzero(blank))
+        raise ScenarioError(f"stages.{stage}.progression: {why_blank(progression, int(years[t]), d)}")
+    return totals
+
+
+def why_blank(p: ProgressionInputs, year: int, district: int) -> str:
+    """Why the forecast of ``district`` in ``year`` is blank: births unknown, or no ratio to forecast with."""
+    code = p.codes[district] if p.codes else str(district)
+    born = year - p.entry_age
+    at = born - p.first_birth_year
+    if not 0 <= at < len(p.births) or np.isnan(p.births[at, district]):
+        return (
+            f"no births for district {code} in {born}, needed for the entrants of {year} (entry age {p.entry_age}); "
+            "give them in population.births or project the population from before then"
+        )
+    if p.schools:
+        rule = rule_of(p)
+        own = forecaster(p).made(np.array([year]), rule.schools, schools=True)[0]
+        blank = np.isnan(own) & (p.district_of == district)
+        if blank.any():
+            school = p.schools[int(np.argmax(blank))]
+            return (
+                f"school {school} (district {code}) has no ratio of its own to forecast {year} with, and shrinkage "
+                "0 takes none from its district; give shrinkage above 0"
+            )
+    return (
+        f"district {code}: the records give no ratio to forecast {year} with (every year anomalous or without "
+        "pupils); give more normal years of records"
+    )
 
 
 def school_forecasts(progression: ProgressionInputs, years: NDArray[np.int64]) -> Array | None:

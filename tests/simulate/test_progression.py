@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from placeplan.models.bands import conformal
 from placeplan.scenarios import load, read_inputs
+from placeplan.scenarios.errors import ScenarioError
 from placeplan.simulate import simulate
 from placeplan.simulate.backtest import accuracy, backtest
 from placeplan.simulate.cli import main
@@ -58,9 +59,11 @@ def test_backtest_uses_nothing_after_the_origin(tmp_path):
     # seven years ahead of 2013 the entrants were born in 2014, after the origin: no forecast then
     longer = HISTORY + "".join(f"{d},{g},{y},100\n" for d in (1, 2) for g in range(1, 7) for y in (2012, 2013))
     path.with_name("history.csv").write_text(longer)
-    far = backtest(read_inputs(load(path)), [2013], [6, 7])
-    unknown = far.groupby("horizon")["forecast"].apply(lambda f: f.isna().all()).to_dict()
-    assert unknown == {6: False, 7: True}  # the city total too: a sum with an unknown part is unknown
+    assert backtest(read_inputs(load(path)), [2013], [6])["forecast"].notna().all()
+    with pytest.raises(ScenarioError, match="no forecast 7 years ahead: its entrants are born after the origin"):
+        backtest(read_inputs(load(path)), [2013], [6, 7])
+    with pytest.raises(ScenarioError, match="records of primary end in 2021, so from origin 2013 at most 8 years"):
+        backtest(read_inputs(load(path)), [2013], [9])
 
 
 def test_accuracy_by_hand():
@@ -254,3 +257,34 @@ def test_bad_records_are_exit_2_with_one_message(tmp_path, monkeypatch, history,
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
     assert result.stderr == f"Error: {message}\n"
+
+
+def test_missing_births_are_caught_by_validate(tmp_path, monkeypatch):
+    births = "district,year,births\n" + "".join(f"{d},{y},200\n" for d in (1, 2) for y in range(2005, 2016))
+    path = _scenario(tmp_path, births)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: population.births: no births for district 1 in 2016, needed for the entrants of 2022 (entry age 6); "
+        "births of 2016-2017 are needed\n"
+    )
+
+
+def test_a_blank_forecast_is_an_error_saying_why(tmp_path):
+    # S2 opened in 2021: one year of records gives it no progression ratio, and shrinkage 0 takes none from the
+    # district, so its forecast (and, summed bottom-up, its district's) would be blank
+    schools = _by_school(("S1", 1, 100), ("S3", 2, 100)) + "".join(f"S2,1,{g},2021,50\n" for g in range(1, 7))
+    path = _scenario(tmp_path)
+    path.with_name("history.csv").write_text(schools)
+    keys = yaml.safe_load(path.read_text())
+    keys["stages"]["primary"]["progression"].update(estimator="mean", shrinkage=0, reconcile="bottom_up")
+    path.write_text(yaml.safe_dump(keys))
+    result = CliRunner().invoke(main, ["run", str(path), "--no-maps", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "Error: stages.primary.progression: school S2 (district 1) has no ratio of its own to forecast 2022 with, "
+        "and shrinkage 0 takes none from its district; give shrinkage above 0"
+    )
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
