@@ -136,6 +136,7 @@ WORDS = {
     "no": ("no", "否"),
     "shortfall_places": ("places short of the target", "距目标差额（学位）"),
     "peak_shortage": ("peak shortage", "最大缺口"),
+    "population": ("population", "人口"),
     "peak_year": ("in", "出现年份"),
     "spending": ("capital + recurrent spending", "资本与经常性支出合计"),
     "cost_of_places_to_build": ("cost of the places still to build", "待建学位成本"),

@@ -7,7 +7,7 @@ Actions are checked here: each must fall within the run, name a school of its
 stage that is open then, and stay within the school's ``max_classes``.
 """
 
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, cast
 
 import numpy as np
@@ -101,7 +101,9 @@ class Lines:
 
 
 def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
-    """The schools table as capacity lines."""
+    """The schools table as capacity lines (none in a population-only scenario)."""
+    if loaded.scenario.schools is None:
+        return _no_lines()
     table = Table.read(loaded.scenario.schools, "schools", label="id", columns=SCHOOL_COLUMNS)
     table.require("id", "name", "district", "stage", "sector", "classes")
     table.unique("id")
@@ -149,6 +151,19 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
         land_cost=np.full(n, np.nan),
         convertible=_flags(table, "convertible") & (sector == "private"),
     )
+
+
+def _no_lines() -> Lines:
+    """No capacity lines at all."""
+    nothing = np.zeros(0)
+    lists: dict[str, list[str]] = {name: [] for name in ("id", "name", "district", "stage", "kind")}
+    indexes = {name: np.zeros(0, dtype=np.intp) for name in ("parent", "into")}
+    numbers = {
+        field.name: nothing.astype(bool) if field.name in ("inclusive", "convertible") else nothing
+        for field in fields(Lines)
+        if field.name not in lists and field.name not in indexes and field.default_factory is MISSING
+    }
+    return Lines(**cast(dict[str, Any], {**lists, **numbers, **indexes}))
 
 
 def _flags(table: Table, column: str) -> NDArray[np.bool_]:

@@ -10,21 +10,19 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..models import SEXES
-from ..models.population import Flows
 from .boundaries import read_boundaries
 from .capacity import Lines, check_purchases, read_capacity
+from .cells import SEX_CODES, age_column, param, sex_column
+from .demography import PopulationInputs, read_population
 from .errors import ScenarioError
 from .loading import Loaded, shown
-from .params import Param
 from .progression import ProgressionInputs, read_progression
-from .schema import BySex, Population, Scenario, Stage
+from .schema import Scenario, Stage
 from .shares import read_shares
 from .sites import SiteRow, read_sites
-from .tables import Table, index_of
+from .tables import Table
 
 Array = NDArray[np.float64]
-SEX_CODES = {"female": 0, "male": 1, "f": 0, "m": 1, "女": 0, "男": 1}
 DEFAULT_STAGES: dict[str, dict[str, Any]] = {
     "preschool": {"ages": (3, 5), "class_size": 30.0, "pupil_teacher_ratio": 15.0, "max_class_size": 30.0},
     "primary": {
@@ -130,34 +128,6 @@ class StageInputs:
 
 
 @dataclass
-class PopulationInputs:
-    """Everything the population method needs, as arrays."""
-
-    method: str
-    sexes: list[str]
-    base: Array
-    """``[district, sex, age]`` (``given``: ``[year, district, sex, age]``)."""
-    survival: Array | None = None
-    """``[year, district, sex, age]``."""
-    fertility: Array | None = None
-    """``[year, district, 35]``."""
-    sex_ratio_at_birth: Array | None = None
-    infant_survival: Array | None = None
-    """``[year, district, sex]``."""
-    births: Array | None = None
-    """``[year, district]``, NaN where not given."""
-    total: Array | None = None
-    migration: Array | None = None
-    """Net migrants ``[year, district, sex, age]`` (counts) or rates."""
-    migration_is_rate: bool = False
-    flows: Flows | None = None
-    """Moves between districts, origin to destination (they conserve the total)."""
-    developments: dict[str, Array] = field(default_factory=dict)
-    """Net migrants of each housing development ``[year, district, sex, age]``."""
-    dwellings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
 class Inputs:
     """A scenario ready to run."""
 
@@ -178,22 +148,6 @@ class Inputs:
         return self.loaded.scenario
 
 
-def _param(loaded: Loaded, value: Param, keys: tuple[str, ...], years: NDArray[np.int64], codes: list[str]) -> Array:
-    unknown = sorted(value.districts() - set(codes))
-    if unknown:
-        raise ScenarioError(f"{loaded.where(*keys)}.by_district: {unknown[0]!r} is not a district code of the scenario")
-    return value.values(years, codes)
-
-
-def _by_sex(
-    loaded: Loaded, value: Param | BySex, keys: tuple[str, ...], years: NDArray[np.int64], codes: list[str]
-) -> Array:
-    """A parameter that may be given by sex, as ``[year, district, sex]``."""
-    if isinstance(value, BySex):
-        return np.stack([_param(loaded, getattr(value, sex), keys, years, codes) for sex in SEXES], axis=-1)
-    return np.repeat(_param(loaded, value, keys, years, codes)[..., None], 2, axis=-1)
-
-
 def read_districts(loaded: Loaded) -> Districts:
     """The district table, with unique, non-blank codes."""
     table = Table.read(loaded.scenario.districts, "districts", label="code", columns=("code", "name", "name_en"))
@@ -206,251 +160,6 @@ def read_districts(loaded: Loaded) -> Districts:
     names = [str(name) for name in table.text("name")]
     names_en = [str(name) for name in table.text("name_en")] if "name_en" in table.frame else names
     return Districts([str(code) for code in codes], names, names_en, table.frame.set_index("code"))
-
-
-def _ages(table: Table, top: int, column: str = "age", lo: int = 0) -> NDArray[np.intp]:
-    ages = table.numbers(column, "whole")
-    outside = (ages < lo) | (ages > top)
-    if outside.any():
-        row = int(np.argmax(outside))
-        raise ScenarioError(f"{table.where(row)}: age {ages[row]:g} is outside {lo}..{top}; ages run {lo} to {top}")
-    return ages.astype(np.intp)
-
-
-def _sexes(table: Table, allowed: dict[str, int]) -> NDArray[np.intp]:
-    values = np.char.lower(table.text("sex"))
-    bad = ~np.isin(values, list(allowed))
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise ScenarioError(f"{table.where(row)}: sex {str(values[row])!r} is not one of {', '.join(allowed)}")
-    return np.array([allowed[v] for v in values], dtype=np.intp)
-
-
-def _year_rows(table: Table, years: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-    """Year index of each row and which rows fall in the projection."""
-    year = table.numbers("year", "year").astype(np.int64)
-    return (year - years[0]).astype(np.intp), (year >= years[0]) & (year <= years[-1])
-
-
-def _by_district_sex_age(
-    loaded: Loaded,
-    key: str,
-    spec: str,
-    columns: tuple[str, ...],
-    years: NDArray[np.int64],
-    codes: list[str],
-    top: int,
-    complete: bool = False,
-) -> tuple[Table, Array, list[str]]:
-    """Read a ``district, sex, age[, year], value`` table into ``[(year,) district, sex, age]``.
-
-    ``complete``: every district, sex and age must have a row (a one-year table).
-    """
-    table = Table.read(spec, key, columns=("district", "sex", "age", "year", *columns))
-    value_column = next((c for c in columns if c in table.frame), columns[0])
-    table.require("district", "sex", "age", value_column)
-    with_total = key == "population.base" and loaded.scenario.population.method == "cohort_ratio"
-    sexes = {**SEX_CODES, "total": 0} if with_total else SEX_CODES
-    district = index_of(table.codes("district", codes), codes)
-    sex = _sexes(table, sexes)
-    raw_sex = set(np.char.lower(table.text("sex")))
-    if with_total and "total" in raw_sex and raw_sex - {"total"}:
-        raise ScenarioError(f"{shown(spec)}: mixes sex 'total' with female/male rows; use one or the other")
-    names = ["total"] if "total" in raw_sex else ["female", "male"]
-    age = _ages(table, top)
-    check = "count" if value_column == "population" else "number"
-    values = table.numbers(value_column, check)
-    timed = "year" in table.frame
-    table.unique("district", "sex", "age", *(["year"] if timed else []))
-    shape = (len(codes), len(names), top + 1)
-    if not timed:
-        out = np.zeros(shape)
-        out[district, sex, age] = values
-        if complete:
-            _every_cell(spec, codes, names, top, district, sex, age)
-        return table, out, names
-    year, inside = _year_rows(table, years)
-    out = np.zeros((len(years), *shape))
-    out[year[inside], district[inside], sex[inside], age[inside]] = values[inside]
-    return table, out, names
-
-
-def _every_cell(
-    spec: str,
-    codes: list[str],
-    sexes: list[str],
-    top: int,
-    district: NDArray[np.intp],
-    sex: NDArray[np.intp],
-    age: NDArray[np.intp],
-) -> None:
-    """Fail on the first district, sex and age without a row (its people would silently be missing)."""
-    without = sorted(set(codes) - {codes[d] for d in district})
-    if without:
-        raise ScenarioError(f"{shown(spec)}: no population for district {', '.join(without)}")
-    seen = np.zeros((len(codes), len(sexes), top + 1), dtype=bool)
-    seen[district, sex, age] = True
-    if not seen.all():
-        d, s, a = np.argwhere(~seen)[0]
-        raise ScenarioError(
-            f"{shown(spec)}: no row for district {codes[d]}, sex {sexes[s]}, age {a}; every district, sex and "
-            f"age 0..{top} is needed (write 0 where there is nobody)"
-        )
-
-
-def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> PopulationInputs:
-    """Population inputs of the scenario's method, checked and as arrays."""
-    spec: Population = loaded.scenario.population
-    top = spec.max_age
-    table, base, sexes = _by_district_sex_age(
-        loaded, "population.base", spec.base, ("population",), years, codes, top, complete=spec.method != "given"
-    )
-    without = sorted(set(codes) - set(table.text("district")))
-    if without:
-        raise ScenarioError(f"{shown(spec.base)}: no population for district {', '.join(without)}")
-    inputs = PopulationInputs(spec.method, sexes, base)
-    if spec.method == "given":
-        if "year" not in table.frame:
-            raise ScenarioError(f"{shown(spec.base)}: method given needs a year column with every year projected")
-        missing = sorted(set(years) - set(table.numbers("year", "year").astype(int)))
-        if missing:
-            raise ScenarioError(f"{shown(spec.base)}: method given has no rows for year {', '.join(map(str, missing))}")
-        return inputs
-    if "year" in table.frame:
-        raise ScenarioError(f"{shown(spec.base)}: has a year column; the base population is one year ({years[0]})")
-    if spec.births is not None:
-        inputs.births = _district_year(spec.births, "population.births", "births", years, codes)
-    if spec.method == "cohort_ratio":
-        assert spec.total is not None and spec.births is not None and inputs.births is not None
-        inputs.total = _district_year(spec.total, "population.total", "population", years, codes, complete=True)
-        missing_births = np.isnan(inputs.births[1:])
-        if missing_births.any():
-            t, d = np.argwhere(missing_births)[0]
-            raise ScenarioError(
-                f"{shown(spec.births)}: cohort_ratio needs births for district {codes[d]} in {years[t + 1]}"
-            )
-        return inputs
-    if sexes != ["female", "male"]:
-        raise ScenarioError(f"{shown(spec.base)}: cohort_component needs sex female and male, not total")
-    inputs.survival = _survival(loaded, years, codes, top)
-    inputs.fertility = _fertility(loaded, years, codes)
-    inputs.sex_ratio_at_birth = _param(
-        loaded, spec.sex_ratio_at_birth, ("population", "sex_ratio_at_birth"), years, codes
-    )
-    inputs.infant_survival = _by_sex(loaded, spec.infant_survival, ("population", "infant_survival"), years, codes)
-    if spec.migration is not None:
-        m = spec.migration
-        value = "rate" if m.kind == "rate" else "net_migrants"
-        _, migration, _ = _by_district_sex_age(
-            loaded, "population.migration.table", m.table, (value,), years, codes, top
-        )
-        if migration.ndim == 3:
-            migration = np.broadcast_to(migration, (len(years), *migration.shape)).copy()
-        scale = _param(loaded, m.scale, ("population", "migration", "scale"), years, codes)
-        inputs.migration = migration * scale[:, :, None, None]
-        inputs.migration_is_rate = m.kind == "rate"
-    if spec.flows is not None:
-        inputs.flows = _flows(spec.flows, years, codes, top)
-    return inputs
-
-
-def _flows(path: str, years: NDArray[np.int64], codes: list[str], top: int) -> Flows:
-    """Moves between districts as origin-destination pairs with persons ``[year, pair, sex, age]``."""
-    table = Table.read(
-        path, "population.flows", label="origin", columns=("origin", "destination", "sex", "age", "year", "persons")
-    )
-    table.require("origin", "destination", "sex", "age", "persons")
-    timed = "year" in table.frame
-    table.unique("origin", "destination", "sex", "age", *(["year"] if timed else []))
-    origin = index_of(table.codes("origin", codes), codes)
-    destination = index_of(table.codes("destination", codes), codes)
-    itself = origin == destination
-    if itself.any():
-        row = int(np.argmax(itself))
-        raise ScenarioError(f"{table.where(row)}: origin and destination are both {codes[origin[row]]}")
-    sex, age, persons = _sexes(table, SEX_CODES), _ages(table, top), table.numbers("persons", "count")
-    rows = len(persons)
-    year, inside = _year_rows(table, years) if timed else (np.zeros(rows, np.intp), np.ones(rows, dtype=bool))
-    pairs = list(dict.fromkeys(zip(origin.tolist(), destination.tolist(), strict=True)))
-    pair = np.array([pairs.index(p) for p in zip(origin.tolist(), destination.tolist(), strict=True)], dtype=np.intp)
-    out = np.zeros((len(years) if timed else 1, len(pairs), 2, top + 1))
-    np.add.at(out, (year[inside], pair[inside], sex[inside], age[inside]), persons[inside])
-    ends = np.array(pairs, dtype=np.intp).reshape(-1, 2)
-    return Flows(ends[:, 0], ends[:, 1], np.broadcast_to(out, (len(years), *out.shape[1:])).copy())
-
-
-def _district_year(
-    spec: str, key: str, column: str, years: NDArray[np.int64], codes: list[str], complete: bool = False
-) -> Array:
-    """A ``district, year, value`` table as ``[year, district]``, NaN where not given."""
-    table = Table.read(spec, key, columns=("district", "year", column))
-    table.require("district", "year", column)
-    district = index_of(table.codes("district", codes), codes)
-    year, inside = _year_rows(table, years)
-    values = table.numbers(column, "count")
-    table.unique("district", "year")
-    out = np.full((len(years), len(codes)), np.nan)
-    out[year[inside], district[inside]] = values[inside]
-    if complete and np.isnan(out).any():
-        t, d = np.argwhere(np.isnan(out))[0]
-        raise ScenarioError(f"{shown(spec)}: no {column} for district {codes[d]} in {years[t]}; every year is needed")
-    return out
-
-
-def _survival(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int) -> Array:
-    spec = loaded.scenario.population
-    assert spec.survival is not None
-    table = Table.read(spec.survival, "population.survival", columns=("district", "sex", "age", "survival"))
-    table.require("sex", "age", "survival")
-    by_district = "district" in table.frame
-    table.unique(*(["district"] if by_district else []), "sex", "age")
-    sex, age = _sexes(table, SEX_CODES), _ages(table, top)
-    values = table.numbers("survival", "share")
-    out = np.full((len(codes), 2, top + 1), np.nan)
-    if by_district:
-        out[index_of(table.codes("district", codes), codes), sex, age] = values
-    else:
-        out[:, sex, age] = values
-    if np.isnan(out).any():
-        d, s, a = np.argwhere(np.isnan(out))[0]
-        where = f"district {codes[d]} " if by_district else ""
-        raise ScenarioError(
-            f"{shown(spec.survival)}: no survival for {where}sex {['female', 'male'][s]} age {a}; "
-            f"ages 0..{top} are needed"
-        )
-    improvement = _param(loaded, spec.survival_improvement, ("population", "survival_improvement"), years, codes)
-    from ..models.population import improved_survival
-
-    return improved_survival(out[None], improvement[:, :, None, None], (years - years[0])[:, None, None, None])
-
-
-def _fertility(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> Array:
-    spec = loaded.scenario.population.fertility
-    assert spec is not None
-    from ..models.population import fertility_from_tfr
-
-    path = spec.shape if spec.shape is not None else spec.rates
-    assert path is not None
-    column = "weight" if spec.shape is not None else "rate"
-    table = Table.read(
-        path, f"population.fertility.{'shape' if spec.shape else 'rates'}", columns=("district", "age", column)
-    )
-    table.require("age", column)
-    by_district = "district" in table.frame and spec.rates is not None
-    table.unique(*(["district"] if by_district else []), "age")
-    age = _ages(table, 49, lo=15) - 15
-    values = table.numbers(column, "count")
-    rates = np.zeros((len(codes), 35))
-    if by_district:
-        rates[index_of(table.codes("district", codes), codes), age] = values
-    else:
-        rates[:, age] = values
-    if spec.tfr is None:
-        return np.broadcast_to(rates, (len(years), *rates.shape)).copy()
-    if rates.sum() == 0:
-        raise ScenarioError(f"{shown(path)}: the weights are all zero; give the age shape of fertility for ages 15..49")
-    tfr = _param(loaded, spec.tfr, ("population", "fertility", "tfr"), years, codes)
-    return fertility_from_tfr(tfr, rates[0])
 
 
 def read_developments(
@@ -466,10 +175,10 @@ def read_developments(
     table.require("age", "share")
     by_sex = "sex" in table.frame
     table.unique(*(["sex"] if by_sex else []), "age")
-    age, share = _ages(table, top), table.numbers("share", "share")
+    age, share = age_column(table, top), table.numbers("share", "share")
     profile = np.zeros((2, top + 1))
     if by_sex:
-        profile[_sexes(table, SEX_CODES), age] = share
+        profile[sex_column(table, SEX_CODES), age] = share
     else:
         profile[:, age] = share / 2
     if abs(profile.sum() - 1) > 1e-6:
@@ -513,7 +222,7 @@ def read_stage(
             if fallback is None:
                 raise ScenarioError(f"{loaded.where('stages', name, key)}: missing; stage {name} has no default for it")
             return np.full((len(years), len(codes)), float(fallback))
-        return _param(loaded, given, ("stages", name, key), years, codes)
+        return param(loaded, given, ("stages", name, key), years, codes)
 
     ages = stage.ages or defaults.get("ages")
     if ages is None:

@@ -419,9 +419,9 @@ class Scenario(Strict):
     """How the population is obtained."""
     housing: Housing | None = None
     """Housing developments."""
-    stages: dict[str, Stage]
-    """School stages by name."""
-    schools: Table
+    stages: dict[str, Stage] = {}
+    """School stages by name; none for a population-only run."""
+    schools: Table | None = None
     """Table ``id, name, district, stage, sector, classes[, places, pupils, inclusive, opens, closes, teachers,
     max_classes, boarding_places, lon, lat, convertible]``."""
     actions: dict[str, Action] = {}
@@ -439,6 +439,8 @@ class Scenario(Strict):
     def _years(self) -> Self:
         if not self.base_year < self.end_year <= self.base_year + 100:
             raise ValueError(f"end_year {self.end_year} must be after base_year {self.base_year}, within 100 years")
+        if self.stages and self.schools is None:
+            raise ValueError("schools: missing; a scenario with stages needs its schools table")
         return self
 
 

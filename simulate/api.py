@@ -59,6 +59,10 @@ def _simulate(inputs: Inputs, strict: bool, log: Step, draws: int | None, seed: 
 
     if draws is None:
         result = record_bands(engine.run(inputs, log), inputs)
+    elif not inputs.stages:
+        raise ScenarioError(
+            f"--draws: {inputs.scenario.name} has no stages; ensembles are run on places, so run it without"
+        )
     else:
         from .ensemble import run_ensemble  # numba, only for ensembles
 
@@ -93,7 +97,8 @@ def run_scenario(
         outputs.write(result, inputs, staging, maps=maps, seed=None if draws is None else seed)
     log("done")
     titles = {lang: str(result.attrs[key]) for lang, key in (("en", "title"), ("zh", "title_zh"))}
-    return Run(folder, inputs.warnings, titles, summary(result, inputs.scenario.name))
+    people = result["population"].sum(("district", "sex", "age"))
+    return Run(folder, inputs.warnings, titles, summary(result, inputs.scenario.name), people.to_series())
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,8 @@ class Run:
     """The scenario's title by language."""
     summary: pd.DataFrame
     """Per stage: peak shortage and its year, places to build, spending (:func:`.compare.summary`)."""
+    population: pd.Series | None = None
+    """Total population by year."""
 
 
 def sweep(
@@ -195,4 +202,6 @@ def plan_scenario(
         (staging / "run.json").write_text(json.dumps({"plan": account}, ensure_ascii=False, indent=2), encoding="utf-8")
         plan_pictures(baseline, planned, solution.capital, built.budget_per_year, staging, lang)
     log("done")
-    return Planned(folder, table, account, Run(folder / "results", ran.warnings + notes, ran.titles, ran.summary))
+    return Planned(
+        folder, table, account, Run(folder / "results", ran.warnings + notes, ran.titles, ran.summary, ran.population)
+    )

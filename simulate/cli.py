@@ -140,6 +140,13 @@ def run(
 
 def headline(finished: "Run", lang: str) -> list[str]:
     """What a planner reads first: per stage, the peak shortage and its year and the places to build."""
+    if finished.summary.empty and finished.population is not None:  # a population-only run
+        people = finished.population
+        first, last = int(people.index[0]), int(people.index[-1])
+        return [
+            finished.titles[lang],
+            f"  {word('population', lang)} {first}: {people[first]:,.0f}   {last}: {people[last]:,.0f}",
+        ]
     rows = [[word(key, lang) for key in ("stage", "peak_shortage", "peak_year", "places_to_build")]]
     for stage, peak, year, places in finished.summary[
         ["stage", "peak_shortage", "peak_year", "places_to_build"]

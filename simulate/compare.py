@@ -57,6 +57,26 @@ def comparison_table(results: dict[str, xr.Dataset], reference: str) -> pd.DataF
     return pd.concat(rows, ignore_index=True)
 
 
+SUMMARY_COLUMNS = [
+    "scenario",
+    "title",
+    "title_zh",
+    "stage",
+    "peak_shortage",
+    "peak_year",
+    "places_to_build",
+    "classes_to_build",
+    "peak_teachers_needed",
+    "capital_cost",
+    "recurrent_cost",
+    "spending",
+    "cost_of_places_to_build",
+    "currency",
+    "years_in_shortage",
+    "place_years_short",
+]
+
+
 def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
     """Per stage: shortage, places and classes to build, teachers, and what the scenario spends.
 
@@ -69,7 +89,7 @@ def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
     (a shortage lasting five years is one building, never summed over years).
     """
     rows = []
-    for stage in result["stage"].values:
+    for stage in result["stage"].values if "stage" in result.dims else []:
         one = result.sel(stage=stage).where(result["planned"].sel(stage=stage), drop=True)
         shortage = one["gap"].clip(min=0)
         total = shortage.sum("area")
@@ -97,7 +117,7 @@ def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
                 "place_years_short": float(total.sum()),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
 def summary_table(results: dict[str, xr.Dataset]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ..scenarios.inputs import PopulationInputs
+from ..scenarios.demography import PopulationInputs
 from ..scenarios.schema import Uncertainty
 
 Array = NDArray[np.float64]

@@ -32,6 +32,8 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
     """Project the population and compute places needed, capacity, gap, schools and indicators."""
     log("projecting population")
     projection, developments = project(inputs.population, len(inputs.years))
+    if not inputs.stages:
+        return population_result(inputs, projection)
     log("computing places needed, capacity and gap")
     inputs = with_housing_pupils(with_projected_births(inputs, projection.births), developments)
     result = assemble(inputs, projection, stage_figures(inputs, projection.population, areas(inputs.stages)[0]))
@@ -43,16 +45,40 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
 def assemble(inputs: Inputs, projection: Projection, figures: dict[str, Array]) -> xr.Dataset:
     """The Result: population by district, figures ``[stage, area, year]``, schools, indicators, area shapes."""
     all_areas, area_names, area_names_en = areas(inputs.stages)
+    result = population_result(inputs, projection).merge(
+        xr.Dataset(
+            {
+                **{name: (("stage", "area", "year"), values) for name, values in figures.items()},
+                "planned": (("stage", "area"), planned_areas(inputs, all_areas)),
+            },
+            coords={
+                "year": inputs.years,
+                "stage": [stage.name for stage in inputs.stages],
+                "area": all_areas,
+                "area_name": ("area", [area_names[a] for a in all_areas]),
+                "area_name_en": ("area", [area_names_en[a] for a in all_areas]),
+            },
+        ),
+        combine_attrs="override",
+    )
+    if inputs.boundaries:
+        result["geometry_wkt"] = ("area", _area_shapes(inputs, all_areas))
+    result = result.merge(school_results(inputs, result))
+    result = result.merge(indicators(inputs, result))
+    inputs.warnings.extend(_warnings(result))
+    return result
+
+
+def population_result(inputs: Inputs, projection: Projection) -> xr.Dataset:
+    """The population part of the Result (all of it for a scenario without stages)."""
     population_sexes = list(SEXES) if projection.population.shape[2] == 2 else ["total"]
-    result = xr.Dataset(
+    return xr.Dataset(
         {
             "population": (("year", "district", "sex", "age"), projection.population),
             "births": (("year", "district"), projection.births),
             "deaths": (("year", "district"), projection.deaths),
             "net_migration": (("year", "district"), projection.net_migration),
             "clipped": (("year", "district"), projection.clipped),
-            **{name: (("stage", "area", "year"), values) for name, values in figures.items()},
-            "planned": (("stage", "area"), planned_areas(inputs, all_areas)),
         },
         coords={
             "year": inputs.years,
@@ -61,19 +87,9 @@ def assemble(inputs: Inputs, projection: Projection, figures: dict[str, Array]) 
             "district_name_en": ("district", inputs.districts.names_en),
             "sex": population_sexes,
             "age": np.arange(projection.population.shape[-1]),
-            "stage": [stage.name for stage in inputs.stages],
-            "area": all_areas,
-            "area_name": ("area", [area_names[a] for a in all_areas]),
-            "area_name_en": ("area", [area_names_en[a] for a in all_areas]),
         },
         attrs=_attributes(inputs),
     )
-    if inputs.boundaries:
-        result["geometry_wkt"] = ("area", _area_shapes(inputs, all_areas))
-    result = result.merge(school_results(inputs, result))
-    result = result.merge(indicators(inputs, result))
-    inputs.warnings.extend(_warnings(result))
-    return result
 
 
 def planned_areas(inputs: Inputs, all_areas: list[str]) -> NDArray[np.bool_]:

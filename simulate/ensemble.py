@@ -15,8 +15,9 @@ from numpy.typing import NDArray
 
 from ..models.ensemble import project_draws
 from ..models.population import Array, Projection
+from ..scenarios.demography import PopulationInputs
 from ..scenarios.errors import ScenarioError
-from ..scenarios.inputs import RATES, Districts, Inputs, PopulationInputs
+from ..scenarios.inputs import RATES, Districts, Inputs
 from ..scenarios.progression import ProgressionInputs
 from . import draws as dr
 from .backtest import replayed_errors

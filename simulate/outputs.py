@@ -92,10 +92,14 @@ def write(
     seed: int | None = None,
 ) -> None:
     """Write ``results.csv``, ``schools.csv``, ``indicators.csv``, ``population.csv``, ``results.nc``,
-    ``run.json`` and ``maps/`` into ``folder`` (a staging folder: see :mod:`.publish`)."""
-    results_table(result).to_csv(folder / "results.csv", index=False)
-    schools_table(result).to_csv(folder / "schools.csv", index=False)
-    indicator_table(result).to_csv(folder / "indicators.csv", index=False)
+    ``run.json`` and ``maps/`` into ``folder`` (a staging folder: see :mod:`.publish`); a population-only
+    Result (no stages) gets ``population.csv``, ``results.nc`` and ``run.json``."""
+    if "stage" in result.dims:
+        results_table(result).to_csv(folder / "results.csv", index=False)
+        schools_table(result).to_csv(folder / "schools.csv", index=False)
+        indicator_table(result).to_csv(folder / "indicators.csv", index=False)
+    else:
+        maps = None
     population_table(result).to_csv(folder / "population.csv", index=False)
     stacked(result).to_netcdf(folder / "results.nc", engine="h5netcdf")
     if maps is not None:
@@ -159,6 +163,11 @@ def read_result(folder: Path) -> xr.Dataset:
             f"{path}: not a readable placeplan Result ({reason}); run the scenario again to rewrite it"
         ) from None
     missing = [name for name in ("planned", "gap", "public_demand") if name not in result]
+    if missing and "population" in result and "stage" not in result.dims:
+        raise ScenarioError(
+            f"{path}: a population-only Result (its scenario has no stages): no places to map, chart, compare or "
+            "report; its population is in population.csv"
+        )
     if missing:
         raise ScenarioError(f"{path}: not a placeplan Result (no {', '.join(missing)}); run the scenario again")
     result["planned"] = result["planned"].astype(bool)

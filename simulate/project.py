@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..models.population import Array, Flows, Projection, cohort_component, cohort_ratio
-from ..scenarios.inputs import PopulationInputs
+from ..scenarios.demography import PopulationInputs
 
 
 def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dict[str, Array]]:
