@@ -53,12 +53,19 @@ def survive(population: Array, survival: Array) -> Array:
     return aged
 
 
-def improved_survival(survival: Array, improvement: Array, years_since_base: Array) -> Array:
-    """Survival after mortality falls by ``improvement`` (a share) each year.
+def improved_survival(survival: Array, improvement: Array) -> Array:
+    """Survival ``[year, ...]`` after the probability of dying falls by ``improvement[year, ...]`` each year.
 
-    ``S_t = 1 - (1 - S) * (1 - improvement) ** (t - t0)``.
+    ``S_t = 1 - (1 - S) * prod_{k = t0 + 1..t} (1 - i_k)``: the falls compound
+    year on year (``(1 - i) ** (t - t0)`` when ``i`` is constant); the base year is ``S``.
+
+    >>> improved_survival(np.array([0.9]), np.array([[0.5], [0.5], [0.1]]))
+    array([[0.9  ],
+           [0.95 ],
+           [0.955]])
     """
-    return 1.0 - (1.0 - survival) * (1.0 - improvement) ** years_since_base
+    falls = np.cumprod(1.0 - improvement, axis=0) / (1.0 - improvement[:1])
+    return 1.0 - (1.0 - survival) * falls
 
 
 def fertility_from_tfr(tfr: Array, shape: Array) -> Array:

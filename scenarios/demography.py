@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from ..models import SEXES
 from ..models.population import Flows
 from .cells import SEX_CODES, age_column, by_sex, param, sex_column, year_rows
 from .errors import ScenarioError
@@ -34,8 +35,9 @@ class PopulationInputs:
     """``[year, district]``, NaN where not given."""
     total: Array | None = None
     migration: Array | None = None
-    """Net migrants ``[year, district, sex, age]`` (counts) or rates."""
-    migration_is_rate: bool = False
+    """Net migrants ``[year, district, sex, age]`` (counts): net counts plus gross in-migrants."""
+    migration_rate: Array | None = None
+    """Net migrants per person at risk ``[year, district, sex, age]``: net rates minus gross out-rates."""
     flows: Flows | None = None
     """Moves between districts, origin to destination (they conserve the total)."""
     developments: dict[str, Array] = field(default_factory=dict)
@@ -92,8 +94,14 @@ def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) 
         if migration.ndim == 3:
             migration = np.broadcast_to(migration, (len(years), *migration.shape)).copy()
         scale = param(loaded, m.scale, ("population", "migration", "scale"), years, codes)
-        inputs.migration = migration * scale[:, :, None, None]
-        inputs.migration_is_rate = m.kind == "rate"
+        if m.kind == "rate":
+            inputs.migration_rate = migration * scale[:, :, None, None]
+        else:
+            inputs.migration = migration * scale[:, :, None, None]
+    if spec.gross_migration is not None:
+        in_migrants, out_rates = _gross_migration(loaded, years, codes, top)
+        inputs.migration = in_migrants if inputs.migration is None else inputs.migration + in_migrants
+        inputs.migration_rate = -out_rates if inputs.migration_rate is None else inputs.migration_rate - out_rates
     if spec.flows is not None:
         inputs.flows = _flows(spec.flows, years, codes, top)
     return inputs
@@ -145,7 +153,9 @@ def _district_year(
 def _survival(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int) -> Array:
     spec = loaded.scenario.population
     assert spec.survival is not None
-    table = Table.read(spec.survival, "population.survival", columns=("district", "sex", "age", "survival"))
+    table = Table.read(
+        spec.survival, "population.survival", columns=("district", "sex", "age", "survival", "improvement")
+    )
     table.require("sex", "age", "survival")
     by_district = "district" in table.frame
     table.unique(*(["district"] if by_district else []), "sex", "age")
@@ -163,10 +173,20 @@ def _survival(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: i
             f"{shown(spec.survival)}: no survival for {where}sex {['female', 'male'][s]} age {a}; "
             f"ages 0..{top} are needed"
         )
-    improvement = param(loaded, spec.survival_improvement, ("population", "survival_improvement"), years, codes)
     from ..models.population import improved_survival
 
-    return improved_survival(out[None], improvement[:, :, None, None], (years - years[0])[:, None, None, None])
+    improvement = param(loaded, spec.survival_improvement, ("population", "survival_improvement"), years, codes)
+    if "improvement" in table.frame:
+        if improvement.any():
+            raise ScenarioError(
+                f"{loaded.where('population', 'survival_improvement')}: the survival table has an improvement "
+                "column; give one or the other"
+            )
+        by_age = np.zeros(out.shape)
+        rows = index_of(table.codes("district", codes), codes) if by_district else np.arange(len(codes))[:, None]
+        by_age[rows, sex, age] = table.numbers("improvement", "share")
+        return improved_survival(out, np.broadcast_to(by_age, (len(years), *out.shape)))
+    return improved_survival(out, np.broadcast_to(improvement[:, :, None, None], (len(years), *out.shape)))
 
 
 def _fertility(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> Array:
@@ -178,20 +198,23 @@ def _fertility(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> Ar
     assert path is not None
     column = "weight" if spec.shape is not None else "rate"
     table = Table.read(
-        path, f"population.fertility.{'shape' if spec.shape else 'rates'}", columns=("district", "age", column)
+        path,
+        f"population.fertility.{'shape' if spec.shape else 'rates'}",
+        columns=("age", column) if spec.shape is not None else ("district", "age", "year", column),
     )
     table.require("age", column)
-    by_district = "district" in table.frame and spec.rates is not None
-    table.unique(*(["district"] if by_district else []), "age")
+    by_district, by_year = "district" in table.frame, "year" in table.frame
+    table.unique(*(["district"] if by_district else []), "age", *(["year"] if by_year else []))
     age = age_column(table, 49, lo=15) - 15
     values = table.numbers(column, "count")
-    rates = np.zeros((len(codes), 35))
-    if by_district:
-        rates[index_of(table.codes("district", codes), codes), age] = values
-    else:
-        rates[:, age] = values
-    if spec.tfr is None:
-        return np.broadcast_to(rates, (len(years), *rates.shape)).copy()
+    given = table.numbers("year", "year").astype(np.int64) if by_year else np.zeros(len(values), np.int64)
+    known = np.unique(given)
+    rates = np.zeros((len(known), len(codes), 35))
+    district = index_of(table.codes("district", codes), codes) if by_district else np.arange(len(codes))[:, None]
+    rates[np.searchsorted(known, given), district, age] = values
+    if spec.tfr is None:  # each year the latest given year's rates (the first year's before it)
+        return rates[np.maximum(np.searchsorted(known, years, side="right") - 1, 0)]
+    rates = rates[0]
     if rates.sum() == 0:
         raise ScenarioError(f"{shown(path)}: the weights are all zero; give the age shape of fertility for ages 15..49")
     tfr = param(loaded, spec.tfr, ("population", "fertility", "tfr"), years, codes)
@@ -262,3 +285,73 @@ def _every_cell(
             f"{shown(spec)}: no row for district {codes[d]}, sex {sexes[s]}, age {a}; every district, sex and "
             f"age 0..{top} is needed (write 0 where there is nobody)"
         )
+
+
+def _gross_migration(loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int) -> tuple[Array, Array]:
+    """In-migrants and out-migration rates ``[year, district, sex, age]``, streams added up and scaled."""
+    spec = loaded.scenario.population.gross_migration
+    assert spec is not None
+    keys = ("population", "gross_migration")
+    scale = param(loaded, spec.scale, (*keys, "scale"), years, codes)[:, :, None, None]
+    international = param(loaded, spec.international_scale, (*keys, "international_scale"), years, codes)
+    read = {
+        "in_migrants": ("persons", "count", spec.in_migrants),
+        "out_rates": ("rate", "share", spec.out_rates),
+    }
+    tables = {
+        name: _streams(path, f"population.gross_migration.{name}", column, check, years, codes, top, international)
+        for name, (column, check, path) in read.items()
+    }
+    in_migrants, out_rates = tables["in_migrants"] * scale, tables["out_rates"] * scale
+    above = out_rates > 1
+    if above.any():
+        t, d, s, a = np.argwhere(above)[0]
+        raise ScenarioError(
+            f"{shown(spec.out_rates or '')}: out-migration rates of district {codes[d]}, {SEXES[s]}, age {a} add "
+            f"up to {out_rates[t, d, s, a]:.3g} in {years[t]}, scaled; more than everyone cannot leave"
+        )
+    return in_migrants, out_rates
+
+
+STREAMS = ("domestic", "international")
+"""The streams of gross migration a table may keep apart."""
+
+
+def _streams(
+    path: str | None,
+    key: str,
+    column: str,
+    check: str,
+    years: NDArray[np.int64],
+    codes: list[str],
+    top: int,
+    international: Array,
+) -> Array:
+    """A ``district, sex, age[, year][, stream], value`` table as ``[year, district, sex, age]``.
+
+    Rows of both streams add up, the ``international`` ones times ``international`` ``[year, district]``;
+    without ``year`` a row holds in every year.
+    """
+    out = np.zeros((len(years), len(codes), 2, top + 1))
+    if path is None:
+        return out
+    table = Table.read(path, key, columns=("district", "sex", "age", "year", "stream", column))
+    table.require("district", "sex", "age", column)
+    by_year, by_stream = "year" in table.frame, "stream" in table.frame
+    table.unique("district", "sex", "age", *(["year"] if by_year else []), *(["stream"] if by_stream else []))
+    district = index_of(table.codes("district", codes), codes)
+    sex, age, values = sex_column(table, SEX_CODES), age_column(table, top), table.numbers(column, check)
+    stream = np.char.lower(table.text("stream")) if by_stream else np.full(len(values), "domestic")
+    bad = ~np.isin(stream, STREAMS)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ScenarioError(f"{table.where(row)}: stream {str(stream[row])!r} is not one of {', '.join(STREAMS)}")
+    factor = np.where(stream == "international", international[:, district], 1.0)  # [year, row]
+    if by_year:
+        year, inside = year_rows(table, years)
+        rows = np.flatnonzero(inside)
+        np.add.at(out, (year[rows], district[rows], sex[rows], age[rows]), values[rows] * factor[year[rows], rows])
+    else:
+        every = np.arange(len(years))[:, None]
+        np.add.at(out, (every, district, sex, age), values * factor)
+    return out

@@ -43,7 +43,8 @@ class Fertility(Strict):
     shape: Table | None = None
     """Table ``age, weight`` for ages 15..49; scaled so the rates sum to the TFR."""
     rates: Table | None = None
-    """Table ``age, rate`` (optionally ``district``) for ages 15..49, used when no TFR is given."""
+    """Table ``age, rate`` (optionally ``district``, ``year``) for ages 15..49, used when no TFR is given;
+    with ``year``, a year without rows takes the latest earlier year's rates (the first year's before it)."""
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
@@ -63,6 +64,27 @@ class Migration(Strict):
     """``count``: persons per year; ``rate``: share of the aged population at t+1, per year."""
     scale: Rate = 1.0  # type: ignore[valid-type]
     """Multiplies the table (time-varying and per district), e.g. 0.5 for half the migration."""
+
+
+class GrossMigration(Strict):
+    """Migration as official subnational projections make it: in-migrants as counts, out-migrants as rates."""
+
+    in_migrants: Table | None = None
+    """Table ``district, sex, age[, year][, stream], persons``: people moving into each district a year
+    (``stream`` ``domestic`` or ``international``; rows of both streams add up)."""
+    out_rates: Table | None = None
+    """Table ``district, sex, age[, year][, stream], rate``: share of the population at risk (aged on, after
+    deaths) moving out of each district a year; the streams' rates add up."""
+    scale: Rate = 1.0  # type: ignore[valid-type]
+    """Multiplies both tables (time-varying and per district)."""
+    international_scale: Rate = 1.0  # type: ignore[valid-type]
+    """Multiplies the ``international`` rows on top, e.g. 0.5 for a low international migration variant."""
+
+    @model_validator(mode="after")
+    def _some(self) -> Self:
+        if self.in_migrants is None and self.out_rates is None:
+            raise ValueError("give in_migrants, out_rates or both")
+        return self
 
 
 class BySex(Strict):
@@ -115,9 +137,10 @@ class Population(Strict):
     max_age: int = Field(100, ge=50, le=120)
     """The open top age group ``A`` (ages 0..A); at least 50, above the fertile ages 15..49."""
     survival: Table | None = None
-    """Table ``sex, age, survival`` (optionally ``district``): share surviving from age a to a+1."""
+    """Table ``sex, age, survival`` (optionally ``district``, ``improvement``): share surviving from age a to a+1."""
     survival_improvement: Share = 0.0  # type: ignore[valid-type]
-    """Yearly fall in the probability of dying: ``S_t = 1 - (1 - S)(1 - i)^(t - t0)``."""
+    """Yearly fall in the probability of dying: ``S_t = 1 - (1 - S)(1 - i)^(t - t0)``; an ``improvement``
+    column of the survival table gives it by sex and age instead."""
     fertility: Fertility | None = None
     """Fertility (``cohort_component`` only)."""
     sex_ratio_at_birth: SexRatio = 1.11  # type: ignore[valid-type]
@@ -130,6 +153,8 @@ class Population(Strict):
     """Table ``district, year, population``: the total-population projection (``cohort_ratio``)."""
     migration: Migration | None = None
     """Net migration (``cohort_component``)."""
+    gross_migration: GrossMigration | None = None
+    """In-migrant counts and out-migration rates (``cohort_component``), added to any net migration."""
     flows: Table | None = None
     """Table ``origin, destination, sex, age[, year], persons``: moves between districts, conserving the total."""
 

@@ -91,6 +91,7 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
         infant_survival=by_year(pop.infant_survival),
         births=by_year(pop.births),
         migration=by_year(pop.migration),
+        migration_rate=by_year(pop.migration_rate),
         flows=by_year(pop.flows),
         developments={name: values[:, index] for name, values in pop.developments.items()},
     )
@@ -167,8 +168,8 @@ def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
     assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
     shape = (population.fertility.shape[0], *population.base.shape)
     zeros = np.zeros(shape)
-    table = zeros if population.migration is None else population.migration
-    counts, rates = (zeros, table) if population.migration_is_rate else (table, zeros)
+    counts = zeros if population.migration is None else population.migration
+    rates = zeros if population.migration_rate is None else population.migration_rate
     srb = population.sex_ratio_at_birth
     share = np.stack([1 / (1 + srb), srb / (1 + srb)], axis=-1) * population.infant_survival
     observed = np.full(shape[:2], np.nan) if population.births is None else population.births

@@ -22,8 +22,8 @@ def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dic
         return _accounted(projected, births=np.nan_to_num(population.births)), {}
     assert population.survival is not None and population.fertility is not None
     assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
-    migration = np.zeros((n_years, *population.base.shape)) if population.migration is None else population.migration
-    counts, rates = (np.zeros_like(migration), migration) if population.migration_is_rate else (migration, None)
+    counts = np.zeros((n_years, *population.base.shape)) if population.migration is None else population.migration
+    rates = population.migration_rate
     housing = list(population.developments.values())
     counts = counts + sum(housing, np.zeros_like(counts))
     infant = population.infant_survival

@@ -24,8 +24,10 @@ def test_survive_ages_everyone_and_keeps_the_top_group_open():
 
 
 def test_improved_survival_cuts_mortality_by_the_rate_each_year():
-    assert improved_survival(np.array(0.9), np.array(0.1), np.array(2)) == pytest.approx(1 - 0.1 * 0.9**2)
-    assert improved_survival(np.array(0.9), np.array(0.1), np.array(0)) == pytest.approx(0.9)
+    improved = improved_survival(np.array(0.9), np.full(3, 0.1))
+    assert improved == pytest.approx([0.9, 1 - 0.1 * 0.9, 1 - 0.1 * 0.9**2])
+    # a fall that changes from year to year compounds: 0.1 x (1 - 0.2) x (1 - 0.5)
+    assert improved_survival(np.array(0.9), np.array([0.0, 0.2, 0.5]))[-1] == pytest.approx(1 - 0.1 * 0.8 * 0.5)
 
 
 def test_fertility_from_tfr_spreads_the_tfr_by_the_shape():
