@@ -89,9 +89,9 @@ WORDS = {
     "extra_spending": ("spending beyond the reference: capital + recurrent", "较基准多支出：资本 + 经常性"),
     "forecast_error": ("forecast error by horizon", "预测误差（按预测年限）"),
     "years_ahead": ("years ahead", "预测年限"),
-    "city_total": ("city total", "全市合计"),
-    "areas_mean": ("areas (mean)", "各区平均"),
-    "plain_mean": ("areas, plain 3-year mean", "各区，简单三年平均"),
+    "city_total": ("city total, placeplan", "全市合计（placeplan）"),
+    "areas_mean": ("areas (mean), placeplan", "各区平均（placeplan）"),
+    "plain_mean": ("areas (mean), plain 3-year mean", "各区平均（简单三年平均）"),
     "schools_mean": ("schools (mean)", "各校平均"),
     # the report and the workbook
     "report": ("School places report", "学位供需规划报告"),
