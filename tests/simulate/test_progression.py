@@ -288,3 +288,20 @@ def test_a_blank_forecast_is_an_error_saying_why(tmp_path):
     )
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_school_that_closes_gets_no_pupils_and_hands_its_forecast_on(tmp_path):
+    records = _by_school(("P1", 1, 30), ("P4", 1, 70), ("P3", 2, 100))
+    schools = (
+        "id,name,district,stage,sector,classes,closes\nP1,One,1,primary,public,10,\nP4,Four,1,primary,public,10,2023\n"
+        "P3,Three,2,primary,public,10,\nS1,High,2,senior,public,4,\n"
+    )
+    path = _scenario(tmp_path, _births(bump=400))
+    path.with_name("history.csv").write_text(records)
+    path.with_name("schools.csv").write_text(schools)
+    result = simulate(path)
+    pupils = result["school_pupils"].sel(school=["P1", "P4"])
+    assert np.isnan(float(pupils.sel(school="P4", year=2023)))  # closed: not open, no pupils
+    # P1 takes the whole district's forecast (700) when P4 has closed
+    assert float(pupils.sel(school="P1", year=2023)) == pytest.approx(700)
+    assert pupils.sel(school="P1", year=2022).values == pytest.approx(210)
