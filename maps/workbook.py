@@ -113,19 +113,8 @@ def write_workbook(
         {word(c, lang): COUNT for c in ("capital_cost", "recurrent_cost", "bought_places")},
     )
     _sheet(book, word("sheet_actions", lang), _actions(result, lang), {})
-    columns = [
-        "title",
-        "stage",
-        "peak_shortage",
-        "peak_year",
-        "places_to_build",
-        "classes_to_build",
-        "peak_teachers_needed",
-        "capital_cost",
-        "recurrent_cost",
-        "spending",
-        "cost_of_places_to_build",
-    ]
+    shown_elsewhere = ("scenario", "title_zh", "currency", "years_in_shortage", "place_years_short")
+    columns = [column for column in summary.columns if column not in shown_elsewhere]
     compared = summary.assign(
         title=summary["title_zh" if lang == "zh" else "title"],
         stage=summary["stage"].map(lambda s: stage_name(s, lang)),

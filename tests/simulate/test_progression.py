@@ -155,16 +155,19 @@ def test_school_records_are_forecast_by_school_and_add_up(tmp_path):
     assert pupils.sel(area="2").values == pytest.approx([600, 600, 700, 700])  # one school: its own ratios
 
 
-def test_school_records_give_the_pupils_of_their_schools(tmp_path):
-    records = _by_school(("P1", 1, 30), ("P4", 1, 70), ("P3", 2, 100))
-    schools = (
-        "id,name,district,stage,sector,classes\nP1,One,1,primary,public,10\nP4,Four,1,primary,public,10\n"
-        "P3,Three,2,primary,public,10\nS1,High,2,senior,public,4\n"
+def _school_run(folder, p4_closes: str = ""):
+    """Records of P1 and P4 (district 1, 30 and 70 a grade) and P3 (district 2), 400 births in 2016, run."""
+    path = _scenario(folder, _births(bump=400))
+    path.with_name("history.csv").write_text(_by_school(("P1", 1, 30), ("P4", 1, 70), ("P3", 2, 100)))
+    path.with_name("schools.csv").write_text(
+        "id,name,district,stage,sector,classes,closes\nP1,One,1,primary,public,10,\n"
+        f"P4,Four,1,primary,public,10,{p4_closes}\nP3,Three,2,primary,public,10,\nS1,High,2,senior,public,4,\n"
     )
-    path = _scenario(tmp_path, _births(bump=400))
-    path.with_name("history.csv").write_text(records)
-    path.with_name("schools.csv").write_text(schools)
-    result = simulate(path)
+    return simulate(path)
+
+
+def test_school_records_give_the_pupils_of_their_schools(tmp_path):
+    result = _school_run(tmp_path)
     # every pupil public: each school's own forecast, which add up to the district's (30 + 70 a grade, then
     # 2022 entrants 0.5 x 400 births shared 30:70)
     pupils = result["school_pupils"].sel(school=["P1", "P4"]).values
@@ -291,16 +294,7 @@ def test_a_blank_forecast_is_an_error_saying_why(tmp_path):
 
 
 def test_a_school_that_closes_gets_no_pupils_and_hands_its_forecast_on(tmp_path):
-    records = _by_school(("P1", 1, 30), ("P4", 1, 70), ("P3", 2, 100))
-    schools = (
-        "id,name,district,stage,sector,classes,closes\nP1,One,1,primary,public,10,\nP4,Four,1,primary,public,10,2023\n"
-        "P3,Three,2,primary,public,10,\nS1,High,2,senior,public,4,\n"
-    )
-    path = _scenario(tmp_path, _births(bump=400))
-    path.with_name("history.csv").write_text(records)
-    path.with_name("schools.csv").write_text(schools)
-    result = simulate(path)
-    pupils = result["school_pupils"].sel(school=["P1", "P4"])
+    pupils = _school_run(tmp_path, p4_closes="2023")["school_pupils"].sel(school=["P1", "P4"])
     assert np.isnan(float(pupils.sel(school="P4", year=2023)))  # closed: not open, no pupils
     # P1 takes the whole district's forecast (700) when P4 has closed
     assert float(pupils.sel(school="P1", year=2023)) == pytest.approx(700)
