@@ -262,7 +262,7 @@ def record_bands(result: xr.Dataset, inputs: Inputs) -> xr.Dataset:
         if p.last_year - p.first_year < 2 or not ahead:
             continue
         table = backtest(
-            _only(inputs, stage.name), list(range(p.first_year + 1, p.last_year)), list(range(1, 1 + len(ahead)))
+            _only(inputs, stage.name), list(range(p.first_year + 1, p.last_year)), _checkable(p, len(ahead))
         )
         pooled = bands(table[table["level"] == "area"].dropna(subset=["forecast", "percent_error"]))
         longest = max(h for (_, _, h) in pooled)
@@ -278,6 +278,11 @@ def record_bands(result: xr.Dataset, inputs: Inputs) -> xr.Dataset:
     result["gap_p95"] = result["public_demand_p95"] - result["public_capacity"]
     result.attrs["bands"] = "grade progression: conformal 90% bands from backtest errors, pooled over areas"
     return result
+
+
+def _checkable(p: ProgressionInputs, ahead: int) -> list[int]:
+    """Horizons 1..``ahead`` that past origins can check: within the records, entrants born by the origin."""
+    return list(range(1, min(ahead, p.last_year - p.first_year - 1, p.entry_age) + 1))
 
 
 def _only(inputs: Inputs, stage: str) -> Inputs:
@@ -303,7 +308,7 @@ def replayed_errors(inputs: Inputs, past: np.ndarray) -> Inputs:
         last = p.last_year
         ahead = [int(y) for y in inputs.years if y > last]
         origins = list(range(p.first_year + 1, last))
-        table = backtest(_only(inputs, stage.name), origins, list(range(1, 1 + max(len(ahead), 1))))
+        table = backtest(_only(inputs, stage.name), origins, _checkable(p, max(len(ahead), 1)))
         errors = table[table["level"] == "area"].set_index(["origin", "area", "horizon"])["percent_error"]
         factor = np.ones((len(inputs.years), len(past), len(stage.area_of)))
         picked = [origins[int(u * len(origins))] for u in past]

@@ -299,3 +299,17 @@ def test_a_school_that_closes_gets_no_pupils_and_hands_its_forecast_on(tmp_path)
     # P1 takes the whole district's forecast (700) when P4 has closed
     assert float(pupils.sel(school="P1", year=2023)) == pytest.approx(700)
     assert pupils.sel(school="P1", year=2022).values == pytest.approx(210)
+
+
+def test_forecasts_further_ahead_than_a_backtest_can_check_keep_its_longest_band(tmp_path):
+    births = "district,year,births\n" + "".join(f"{d},{y},200\n" for d in (1, 2) for y in range(2005, 2020))
+    path = _scenario(tmp_path, births)
+    path.with_name("history.csv").write_text(
+        HISTORY.replace("1,1,2016,100", "1,1,2016,120").replace("1,1,2019,100", "1,1,2019,90")
+    )
+    keys = yaml.safe_load(path.read_text())
+    path.write_text(yaml.safe_dump({**keys, "end_year": 2030}))
+    primary = simulate(path).sel(stage="primary", area="1")
+    # 9 years ahead of the last record (2021); origins can check 6 (the entry age): 2028-2030 keep the 6-year band
+    band = (primary["enrolment_p95"] / primary["enrolment"]).sel(year=[2027, 2028, 2029, 2030]).values
+    assert np.isfinite(band).all() and band == pytest.approx([band[0]] * 4)
