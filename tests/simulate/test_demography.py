@@ -97,6 +97,12 @@ def test_a_population_only_run_writes_the_population(tmp_path):
     # 2 districts x 2 sexes x 51 ages x 100; a year on, the 100 aged 50 stay in the open top group and 100
     # births a district (half girls) come in
     assert result.output.splitlines()[1] == "  population 2020: 20,400   2023: 21,000"
+    drawn = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "e"), "--draws", "5", "--quiet"])
+    assert drawn.exit_code == 2
+    assert drawn.stderr.splitlines()[-1] == (
+        "Error: --draws: tiny has no stages; ensembles are run on places, so run it without"
+    )
+    assert not (tmp_path / "e").exists()
     mapped = CliRunner().invoke(main, ["map", str(out)])
     assert mapped.exit_code == 2
     assert "a population-only Result (its scenario has no stages): no places to map" in mapped.stderr
