@@ -1,15 +1,13 @@
 """The picture sets placeplan draws by itself: a run's maps and charts, and a comparison's."""
 
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import xarray as xr
 
+from ..simulate.forked import each
 from .charts import plot_series, plot_summary, worst_area
 from .choropleth import peak_year, plot_map, save
 from .fonts import chinese_font
@@ -25,8 +23,6 @@ def default_years(result: xr.Dataset) -> list[int]:
 
 Picture = tuple[Callable[..., Any], tuple[Any, ...], Path]
 """What draws a figure, its arguments after the Result, and the file it is saved to."""
-_RESULT: list[xr.Dataset] = []
-"""The Result the worker processes draw from (inherited when they fork, never pickled)."""
 
 
 def _map_figure(result: xr.Dataset, stage: str, year: int, lang: str) -> Any:
@@ -37,9 +33,8 @@ def _series_figure(result: xr.Dataset, area: str, stage: str, lang: str) -> Any:
     return plot_series(result, area, stage, lang).figure
 
 
-def _draw(picture: Picture) -> None:
-    draw, arguments, path = picture
-    save(draw(_RESULT[0], *arguments), path)
+def _draw(result: xr.Dataset, draw: Callable[..., Any], arguments: tuple[Any, ...], path: Path) -> None:
+    save(draw(result, *arguments), path)
 
 
 def default_maps(result: xr.Dataset, folder: Path, lang: str = "en") -> None:
@@ -66,19 +61,7 @@ def default_maps(result: xr.Dataset, folder: Path, lang: str = "en") -> None:
 def draw_all(result: xr.Dataset, pictures: list[Picture]) -> None:
     """Draw and save ``pictures`` of ``result``: in parallel worker processes where that pays."""
     chinese_font()  # once, before the workers fork
-    workers = min(os.cpu_count() or 1, len(pictures))
-    _RESULT[:] = [result]
-    try:
-        forking = "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
-        if workers < 2 or not forking:  # a Dask worker is a daemon and may not start processes
-            for picture in pictures:
-                _draw(picture)
-            return
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            list(pool.map(_draw, pictures))
-    finally:
-        _RESULT.clear()
+    each(result, [(_draw, picture) for picture in pictures])
 
 
 def comparison_pictures(

@@ -6,6 +6,7 @@ be present and valid, coordinates must be longitude and latitude (or carry
 their CRS), and overlapping districts are a warning.
 """
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,8 @@ OVERLAP = 0.01
 def read_boundaries(loaded: Loaded, districts: "Districts", warnings: list[str]) -> dict[str, Any]:
     """Each district's shape (shapely) in longitude and latitude, by code in the district table's order.
 
-    Read with pyogrio and shapely alone: geopandas is imported only to draw.
+    Read with json and shapely (GeoJSON) or pyogrio (GeoPackage, shapefile): geopandas is imported only to
+    draw.
     """
     path = loaded.scenario.boundaries
     if path is None:
@@ -38,14 +40,12 @@ def read_boundaries(loaded: Loaded, districts: "Districts", warnings: list[str])
     if not Path(path).is_file():
         raise ScenarioError(f"{where}: no such file (boundaries must be a local file)")
     import shapely
-    from pyogrio.errors import DataLayerError, DataSourceError
-    from pyogrio.raw import read
 
     try:
-        meta, _, wkb, columns = read(path)
-    except (DataSourceError, DataLayerError, OSError, ValueError) as error:
-        raise ScenarioError(f"{where}: cannot read ({str(error).splitlines()[0]})") from None
-    fields = list(meta["fields"])
+        reader = _geojson if Path(path).suffix.lower() in (".geojson", ".json") else _gdal
+        fields, columns, shapes, crs = reader(path)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, shapely.errors.GEOSException) as error:
+        raise ScenarioError(f"{where}: cannot read ({(str(error) or type(error).__name__).splitlines()[0]})") from None
     if "code" not in fields:
         raise ScenarioError(f"{shown(path)}: no 'code' property; has {', '.join(fields)}")
     codes = [str(code) for code in columns[fields.index("code")]]
@@ -59,11 +59,45 @@ def read_boundaries(loaded: Loaded, districts: "Districts", warnings: list[str])
     repeated = [code for i, code in enumerate(codes) if code in codes[:i]]
     if repeated:
         raise ScenarioError(f"{shown(path)}: code {repeated[0]} appears twice")
-    shapes = _in_degrees(shapely.from_wkb(wkb), meta["crs"], shown(path))
+    shapes = _in_degrees(shapes, crs, shown(path))
     _valid(codes, shapes, shown(path))
     warnings.extend(_overlaps(codes, shapes, shown(path)))
     by_code = dict(zip(codes, shapes, strict=True))
     return {code: by_code[code] for code in districts.codes}
+
+
+Read = tuple[list[str], list[list[Any]], Any, str | None]
+"""A boundary file's property names, its property values by name, its shapes and its CRS (None if unnamed)."""
+
+
+def _geojson(path: str) -> Read:
+    """GeoJSON with json and shapely: quicker to start than GDAL, which a run does not otherwise need."""
+    import shapely
+
+    with open(path, "rb") as file:
+        collection = json.load(file)
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list) or not all(isinstance(feature, dict) for feature in features):
+        raise ValueError("not a GeoJSON FeatureCollection: no list of features")
+    properties = [feature.get("properties") or {} for feature in features]
+    fields = list(dict.fromkeys(name for row in properties for name in row))
+    columns = [[row.get(name) for row in properties] for name in fields]
+    geometries = [None if f.get("geometry") is None else json.dumps(f["geometry"]) for f in features]
+    named = collection.get("crs") or {}  # a CRS by name: GeoJSON before RFC 7946
+    return fields, columns, shapely.from_geojson(geometries), (named.get("properties") or {}).get("name")
+
+
+def _gdal(path: str) -> Read:
+    """GeoPackage and shapefiles with pyogrio (GDAL)."""
+    import shapely
+    from pyogrio.errors import DataLayerError, DataSourceError
+    from pyogrio.raw import read
+
+    try:
+        meta, _, wkb, columns = read(path)
+    except (DataSourceError, DataLayerError) as error:
+        raise ValueError(str(error)) from None
+    return list(meta["fields"]), list(columns), shapely.from_wkb(wkb), meta["crs"]
 
 
 def _in_degrees(shapes: Any, crs: str | None, name: str) -> Any:

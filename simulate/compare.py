@@ -77,6 +77,10 @@ SUMMARY_COLUMNS = [
 ]
 
 
+SUMMED = ["gap", "class_size", "teachers_needed", "capital_cost", "recurrent_cost", "shortage_cost"]
+"""The figures :func:`summary` reads."""
+
+
 def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
     """Per stage: shortage, places and classes to build, teachers, and what the scenario spends.
 
@@ -90,7 +94,7 @@ def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
     """
     rows = []
     for stage in result["stage"].values if "stage" in result.dims else []:
-        one = result.sel(stage=stage).where(result["planned"].sel(stage=stage), drop=True)
+        one = result[SUMMED].sel(stage=stage).where(result["planned"].sel(stage=stage), drop=True)
         shortage = one["gap"].clip(min=0)
         total = shortage.sum("area")
         worst = shortage.fillna(0).argmax("year")  # the year each area's shortage peaks

@@ -12,7 +12,9 @@ import xarray as xr
 from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import Inputs
 from ..scenarios.loading import shown
+from .csvtext import write_csv
 from .figures import FIGURES
+from .forked import Task, each
 from .indicators import indicator_table
 from .schools import SCHOOL_FIGURES
 
@@ -94,19 +96,21 @@ def write(
     """Write ``results.csv``, ``schools.csv``, ``indicators.csv``, ``population.csv``, ``results.nc``,
     ``run.json`` and ``maps/`` into ``folder`` (a staging folder: see :mod:`.publish`); a population-only
     Result (no stages) gets ``population.csv``, ``results.nc`` and ``run.json``."""
-    if "stage" in result.dims:
-        results_table(result).to_csv(folder / "results.csv", index=False)
-        schools_table(result).to_csv(folder / "schools.csv", index=False)
-        indicator_table(result).to_csv(folder / "indicators.csv", index=False)
-    else:
-        maps = None
-    population_table(result).to_csv(folder / "population.csv", index=False)
-    stacked(result).to_netcdf(folder / "results.nc", engine="h5netcdf")
-    if maps is not None:
-        maps(result, folder / "maps")
+    staged = "stage" in result.dims
+    tasks: list[Task] = [(maps, (folder / "maps",))] if maps is not None and staged else []  # longest first
+    tasks += [(_write, (make, folder / name)) for name, make in FILES.items() if staged or name not in STAGED_ONLY]
+    each(result, tasks)
     record = run_record(result, inputs, seed)
     record["files"] = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     (folder / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _write(result: xr.Dataset, make: Callable[[xr.Dataset], pd.DataFrame | xr.Dataset], path: Path) -> None:
+    data = make(result)
+    if isinstance(data, xr.Dataset):
+        data.to_netcdf(path, engine="h5netcdf")
+    else:
+        write_csv(data, path)
 
 
 def not_written_by_run(folder: Path) -> list[Path]:
@@ -147,6 +151,18 @@ def unstacked(stored: xr.Dataset) -> xr.Dataset:
             parts = {str(n): stored[name].sel({dim: n}, drop=True) for n in stored[dim].values}
             out = out.drop_vars([name, dim]).assign(parts)
     return out
+
+
+FILES: dict[str, Callable[[xr.Dataset], pd.DataFrame | xr.Dataset]] = {
+    "schools.csv": schools_table,
+    "results.nc": stacked,
+    "indicators.csv": indicator_table,
+    "population.csv": population_table,
+    "results.csv": results_table,
+}
+"""The files of a run and what makes each, the longest to write first (they are written side by side)."""
+STAGED_ONLY = {"schools.csv", "indicators.csv", "results.csv"}
+"""The files a population-only Result (no stages) does not have."""
 
 
 def read_result(folder: Path) -> xr.Dataset:

@@ -1,0 +1,46 @@
+"""Tasks on one Result, side by side in forked worker processes that inherit it (nothing is pickled but
+task numbers and errors): a run's files and pictures are written by as many processes as there are cores."""
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+Task = tuple[Callable[..., Any], tuple[Any, ...]]
+"""A function called as ``function(shared, *arguments)``."""
+_SHARED: list[Any] = []
+"""What the worker processes work on: the shared object and the tasks (inherited when they fork)."""
+
+
+def can_fork() -> bool:
+    """Whether worker processes may be forked here: the platform forks, this is not a daemon (a Dask
+    worker may not start processes) and no other thread runs (one could hold a lock the child inherits)."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
+        and threading.active_count() == 1
+    )
+
+
+def each(shared: Any, tasks: Sequence[Task], workers: int | None = None) -> None:
+    """Call ``function(shared, *arguments)`` for every task, longest first: in one forked process per core
+    where that pays, else one after the other. The first error raised by a task is raised here."""
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    if workers < 2 or not can_fork():
+        for function, arguments in tasks:
+            function(shared, *arguments)
+        return
+    _SHARED[:] = [shared, tasks]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(_call, range(len(tasks))))
+    finally:
+        _SHARED.clear()
+
+
+def _call(task: int) -> None:
+    shared, tasks = _SHARED
+    function, arguments = tasks[task]
+    function(shared, *arguments)
