@@ -74,8 +74,11 @@ def _geojson(path: str) -> Read:
     """GeoJSON with json and shapely: quicker to start than GDAL, which a run does not otherwise need."""
     import shapely
 
-    with open(path, "rb") as file:
-        collection = json.load(file)
+    try:
+        with open(path, "rb") as file:
+            collection = json.load(file)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON: {error.msg.lower()} at line {error.lineno}, column {error.colno}") from None
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list) or not all(isinstance(feature, dict) for feature in features):
         raise ValueError("not a GeoJSON FeatureCollection: no list of features")

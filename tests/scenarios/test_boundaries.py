@@ -1,0 +1,64 @@
+"""Boundaries read the same whatever the file: GeoJSON (json and shapely) or GeoPackage (GDAL), in degrees."""
+
+import shutil
+from pathlib import Path
+
+import pyogrio
+import pytest
+import shapely
+
+from placeplan.scenarios import ScenarioError
+from placeplan.scenarios.boundaries import read_boundaries
+from placeplan.scenarios.inputs import read_districts
+from placeplan.scenarios.loading import load
+
+TAIYUAN = Path(__file__).parents[2] / "scenarios" / "taiyuan"
+
+
+def _shapes(folder: Path, boundaries: str) -> dict:
+    scenario = folder / "baseline.yaml"
+    text = (
+        (TAIYUAN / "baseline.yaml")
+        .read_text(encoding="utf-8")
+        .replace("boundaries: districts.geojson", f"boundaries: {boundaries}")
+    )
+    scenario.write_text(text, encoding="utf-8")
+    loaded = load(scenario)
+    return read_boundaries(loaded, read_districts(loaded), [])
+
+
+@pytest.fixture(scope="module")
+def taiyuan(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("boundaries") / "taiyuan"
+    shutil.copytree(TAIYUAN, folder)
+    frame = pyogrio.read_dataframe(folder / "districts.geojson")
+    pyogrio.write_dataframe(frame, folder / "districts.gpkg")
+    pyogrio.write_dataframe(frame.to_crs("EPSG:32649"), folder / "utm.gpkg")  # UTM zone 49N, in metres
+    return folder
+
+
+def test_a_geopackage_gives_the_shapes_the_geojson_gives(taiyuan):
+    geojson, gpkg = _shapes(taiyuan, "districts.geojson"), _shapes(taiyuan, "districts.gpkg")
+    assert list(geojson) == list(gpkg) and len(geojson) == 10
+    assert all(shapely.equals_exact(geojson[code], gpkg[code], tolerance=1e-12) for code in geojson)
+
+
+def test_projected_coordinates_with_their_crs_come_back_in_degrees(taiyuan):
+    geojson, utm = _shapes(taiyuan, "districts.geojson"), _shapes(taiyuan, "utm.gpkg")
+    assert all(shapely.equals_exact(geojson[code], utm[code], tolerance=1e-6) for code in geojson)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"type": "Feature", "geometry": null}', "not a GeoJSON FeatureCollection: no list of features"),
+        ("[1, 2]", "not a GeoJSON FeatureCollection: no list of features"),
+        ('{"type": "FeatureCollection", "features": [', "not JSON: expecting value at line 1, column 44"),
+    ],
+)
+def test_a_file_that_is_not_a_feature_collection_is_one_message(taiyuan, text, reason, monkeypatch):
+    monkeypatch.chdir(taiyuan)
+    (taiyuan / "broken.geojson").write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        _shapes(taiyuan, "broken.geojson")
+    assert str(error.value) == f"baseline.yaml: boundaries: broken.geojson: cannot read ({reason})"
