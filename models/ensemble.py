@@ -154,3 +154,74 @@ def project_draws(
             totals[t, ..., 2] += population[t + 1].sum(axis=(-2, -1)) - before
     born, died, moved, clipped = np.moveaxis(np.swapaxes(totals, 1, 2), -1, 0)
     return Projection(np.swapaxes(population, 1, 2), born, died, moved, clipped)
+
+
+def quantiles(values: Array, qs: tuple[float, ...]) -> Array:
+    """Exact quantiles over draws, as ``numpy.quantile`` computes them (its default, linear method), found by
+    selection in compiled code: ``values`` ``[outer, draw, inner]`` gives ``[q, outer, inner]``.
+
+    A cell with a NaN among its draws gets NaN (an area a stage does not plan).
+    """
+    out = np.empty((len(qs), values.shape[0], values.shape[2]))
+    _quantiles(values, np.asarray(qs, dtype=np.float64), out)
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _quantiles(values: Array, qs: Array, out: Array) -> None:
+    outer, draws, inner = values.shape
+    for cell in prange(outer * inner):
+        o, i = cell // inner, cell % inner
+        sample = np.empty(draws)
+        missing = False
+        for n in range(draws):
+            sample[n] = values[o, n, i]
+            missing = missing or np.isnan(sample[n])
+        first = 0
+        for q in range(len(qs)):  # ascending: each selection searches above the one before
+            if missing:
+                out[q, o, i] = np.nan
+                continue
+            at = draws * qs[q] + (1.0 + qs[q] * (1.0 - 1.0 - 1.0)) - 1.0  # numpy's virtual index, to the bit
+            k = min(max(int(np.floor(at)), 0), draws - 1)
+            _select(sample, first, draws - 1, k)
+            below, weight = sample[k], at - np.floor(at)
+            above = below
+            if k + 1 < draws:
+                above = sample[k + 1]
+                for j in range(k + 2, draws):
+                    above = min(above, sample[j])
+            gap = above - below  # numpy's _lerp, from the nearer end
+            out[q, o, i] = above - gap * (1.0 - weight) if weight >= 0.5 else below + gap * weight
+            first = k
+
+
+@njit(cache=True)
+def _select(sample: Array, low: int, high: int, k: int) -> None:
+    """Reorder ``sample[low:high + 1]`` so that ``sample[k]`` is its k-th smallest, smaller ones before it and
+    larger ones after (Hoare's selection with a median-of-three pivot)."""
+    while high > low:
+        middle = (low + high) // 2
+        if sample[middle] < sample[low]:
+            sample[middle], sample[low] = sample[low], sample[middle]
+        if sample[high] < sample[low]:
+            sample[high], sample[low] = sample[low], sample[high]
+        if sample[high] < sample[middle]:
+            sample[high], sample[middle] = sample[middle], sample[high]
+        pivot = sample[middle]
+        i, j = low, high
+        while i <= j:
+            while sample[i] < pivot:
+                i += 1
+            while sample[j] > pivot:
+                j -= 1
+            if i <= j:
+                sample[i], sample[j] = sample[j], sample[i]
+                i += 1
+                j -= 1
+        if k <= j:
+            high = j
+        elif k >= i:
+            low = i
+        else:
+            return

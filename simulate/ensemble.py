@@ -2,7 +2,7 @@
 
 Districts are processed in chunks that keep each planning area whole, so
 memory grows with the chunk, not with the number of districts; each chunk
-holds all draws and is reduced to exact quantiles before the next. Chunks may
+holds all draws and is reduced to exact quantiles (by selection, compiled) before the next. Chunks may
 run on a Dask cluster; the draws do not depend on the chunking.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from ..models.ensemble import project_draws
+from ..models.ensemble import project_draws, quantiles
 from ..models.population import Array, Projection
 from ..scenarios.demography import PopulationInputs
 from ..scenarios.errors import ScenarioError
@@ -149,17 +149,25 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
     figures = stage_figures(inputs, projection.population, areas(inputs.stages)[0])  # [draw, stage, area, year]
     out: dict[str, Array] = {}
     for name, values in figures.items():
-        low, mid, high = np.quantile(values, QUANTILES, axis=0)
-        out[name] = mid
         if name in BANDED:
-            out[f"{name}_p5"], out[f"{name}_p95"] = low, high
+            out[f"{name}_p5"], out[name], out[f"{name}_p95"] = over_draws(values, 0, QUANTILES)
+        else:
+            (out[name],) = over_draws(values, 0, (0.5,))
         if plan_quantile is not None and name in ("enrolment", "public_choice"):
-            out[f"{name}_q"] = np.quantile(values, plan_quantile, axis=0)
+            (out[f"{name}_q"],) = over_draws(values, 0, (plan_quantile,))
     planned = ~np.isnan(figures["gap"][0])
     out["p_shortage"] = np.where(planned, (figures["gap"] > 0).mean(axis=0), np.nan)
-    for name in ("population", "births", "deaths", "net_migration", "clipped"):
-        out[f"projection.{name}"] = np.median(getattr(projection, name), axis=1)
+    (out["projection.population"],) = over_draws(np.swapaxes(projection.population, 1, 2), 2, (0.5,))
+    for name in ("births", "deaths", "net_migration", "clipped"):
+        (out[f"projection.{name}"],) = over_draws(getattr(projection, name), 1, (0.5,))
     return out
+
+
+def over_draws(values: Array, axis: int, qs: tuple[float, ...]) -> Array:
+    """Quantiles ``qs`` (ascending) of ``values`` over its draws ``axis``, exact: ``[q, other axes...]``."""
+    outer, inner = values.shape[:axis], values.shape[axis + 1 :]
+    shaped = values.reshape(int(np.prod(outer)), values.shape[axis], int(np.prod(inner)))
+    return quantiles(shaped, qs).reshape(len(qs), *outer, *inner)
 
 
 def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
