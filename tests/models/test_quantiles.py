@@ -1,0 +1,39 @@
+"""Ensemble quantiles by bucket selection are numpy.quantile's, to the bit: ties, NaN, infinities, any q."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from placeplan.models.ensemble import quantiles
+
+DRAWS = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.sampled_from([0.0, -0.0, 1.0, 1.5, np.inf, -np.inf, np.nan, 1e300, -1e-300]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.tuples(st.integers(1, 3), st.integers(1, 40), st.integers(1, 3)).flatmap(
+        lambda shape: arrays(np.float64, shape, elements=DRAWS)
+    ),
+    qs=st.lists(st.floats(0, 1), min_size=1, max_size=4).map(sorted),
+)
+def test_the_same_numbers_as_numpy(values, qs):
+    with np.errstate(all="ignore"):
+        expected = np.quantile(values, qs, axis=1)
+    got = quantiles(values, tuple(qs))
+    assert got.shape == expected.shape
+    assert np.array_equal(got, expected, equal_nan=True), (got, expected)
+
+
+def test_a_hand_made_cell():
+    draws = np.array([[[4.0], [1.0], [3.0], [2.0], [np.nan]]])  # one cell with a NaN, then one without
+    assert np.isnan(quantiles(draws, (0.5,))).all()
+    # five draws 1..5: the median is the third, p5 is 1 + 0.2 x (2 - 1), p95 is 5 - 0.2 x (5 - 4)
+    assert quantiles(np.array([[[5.0], [1.0], [3.0], [4.0], [2.0]]]), (0.05, 0.5, 0.95)).ravel().tolist() == [
+        1.2,
+        3.0,
+        4.8,
+    ]
