@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from placeplan.models.ensemble import advance, project_draws
+from placeplan.models.ensemble import advance, arriving, flow_pairs, move_draws, project_draws
 from placeplan.models.population import Projection
 
 from . import naive, synthetic
@@ -29,34 +29,59 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def copy_rate(cells: int, repeat: int = 5) -> float:
+    """Cells per second ``numpy.copyto`` copies between two arrays of ``cells`` float64 (this machine's memory
+    bandwidth, in cells), the best of ``repeat``."""
+    source, target = np.ones(cells), np.empty(cells)
+    np.copyto(target, source)
+    best = np.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        np.copyto(target, source)
+        best = min(best, time.perf_counter() - start)
+    return cells / best
+
+
 def projection(districts: int, years: int, draws: int) -> dict[str, float]:
-    """Advance ``draws x districts`` populations ``years`` years, keeping only the current year (streaming)."""
-    data = synthetic.arrays(districts, 1)
+    """Advance ``draws x districts`` populations ``years`` years, keeping only the current year (streaming), with
+    every input a realistic scenario has: net migrants, out-migration rates, housing delivered and late by draw
+    (read from cache, as the ensemble reads it) and moves between districts."""
+    data = synthetic.arrays(districts, 3)
     rng = np.random.default_rng(1)
     tfr, scale = np.exp(0.1 * rng.standard_normal(draws)), 1 + 0.3 * rng.standard_normal(draws)
+    delivered, delay = np.maximum(0, 1 + 0.2 * rng.standard_normal(draws)), rng.integers(0, 3, draws)
     now = np.ascontiguousarray(np.broadcast_to(data.base[:, None], (districts, draws, *data.base.shape[1:])))
     nxt = np.empty_like(now)
-    out, none, empty = np.zeros((districts, draws, 4)), np.zeros((0, 1, 1, 1)), np.zeros((0, 1, 1))
+    out, empty = np.zeros((districts, draws, 4)), np.zeros((0, 1, 1))
     args = (
         np.ascontiguousarray(data.survival[0]),
         np.ascontiguousarray(data.fertility[0]),
         tfr,
         np.ascontiguousarray(data.newborn_share[0]),
         np.ascontiguousarray(data.counts[0]),
+        np.ascontiguousarray(data.rates[0]),
         empty,
-        empty,
-        none,
+        arriving(data.housing, 2, 2),
+        delivered,
+        delay,
         data.observed[0],
         scale,
         out,
     )
-    advance(now, nxt, *args)  # compile outside the clock
+    destination, slot, origins, asked = flow_pairs(data.flows)
+    persons, asked = np.ascontiguousarray(data.flows.persons[0]), np.ascontiguousarray(asked[:, 0])
+
+    def step(now: np.ndarray, nxt: np.ndarray) -> None:
+        advance(now, nxt, *args)
+        move_draws(nxt, destination, slot, origins, asked, persons, out)
+
+    step(now, nxt)  # compile outside the clock
     seconds = copy_seconds = 0.0
     for _ in range(years):  # interleaved, so both see the same state of the machine
         start = time.perf_counter()
         np.copyto(nxt, now)
         middle = time.perf_counter()
-        advance(now, nxt, *args)
+        step(now, nxt)
         copy_seconds, seconds = copy_seconds + middle - start, seconds + time.perf_counter() - middle
         now, nxt = nxt, now
     cells = now.size * years
@@ -70,36 +95,54 @@ def projection(districts: int, years: int, draws: int) -> dict[str, float]:
 
 
 def whole(districts: int, years: int, draws: int) -> dict[str, float]:
-    """A whole ensemble run of a synthetic scenario: projection, enrolment, capacity, quantiles."""
+    """A whole ensemble run of a synthetic scenario: projection, enrolment, capacity, quantiles; its cell updates
+    per second against copying (``whole_ratio_to_copy``)."""
     from placeplan.scenarios import load, read_inputs
     from placeplan.simulate.ensemble import chunks, run_ensemble
 
     with synthetic.TemporaryScenario(districts, years) as path:
         inputs = read_inputs(load(path))
+        copies = copy_rate(min(inputs.population.base.size * draws, 50_000_000))
         start = time.perf_counter()
         result = run_ensemble(inputs, draws, seed=1)
         seconds = time.perf_counter() - start
+    cells = inputs.population.base.size * draws * years  # cell updates of the whole path: every year of every draw
     return {
         "seconds": seconds,
         "peak_rss_mb": peak_rss_mb(),
         "chunks": len(chunks(inputs, draws)),
+        "whole_cell_updates_per_s": cells / seconds,
+        "whole_copy_cells_per_s": copies,
+        "whole_ratio_to_copy": cells / seconds / copies,
         "median_primary_gap_last_year": float(result["gap"].sel(stage="primary").isel(year=-1).sum()),
     }
 
 
 def naive_check(districts: int, years: int, draws: int) -> dict[str, float | bool]:
-    """The pure-Python/pandas reference on the same inputs: do both agree, and how much faster is placeplan?"""
+    """The plain-Python reference on the same realistic inputs: do both agree, and how much faster is placeplan?"""
     data = synthetic.arrays(districts, years)
     rng = np.random.default_rng(2)
     tfr, scale = np.exp(0.1 * rng.standard_normal(draws)), 1 + 0.3 * rng.standard_normal(draws)
-    zeros = np.zeros_like(data.counts)
+    housing = (data.housing, np.maximum(0, 1 + 0.2 * rng.standard_normal(draws)), rng.integers(0, 3, draws))
     start = time.perf_counter()
-    slow = naive.project(data.base, data.survival, data.fertility, tfr, data.newborn_share, data.counts, scale, years)
+    slow = naive.project(
+        data.base,
+        data.survival,
+        data.fertility,
+        tfr,
+        data.newborn_share,
+        data.counts,
+        data.rates,
+        scale,
+        housing,
+        data.flows,
+    )
     naive_seconds = time.perf_counter() - start
 
     def fast_projection() -> Projection:
-        inputs = (data.survival, data.fertility, tfr, data.newborn_share, data.counts, zeros, zeros, data.observed)
-        return project_draws(data.base, *inputs, scale)
+        zeros = np.zeros_like(data.counts)
+        inputs = (data.survival, data.fertility, tfr, data.newborn_share, data.counts, data.rates, zeros)
+        return project_draws(data.base, *inputs, data.observed, scale, housing, data.flows)
 
     fast_projection()  # compile outside the clock
     start = time.perf_counter()
@@ -109,6 +152,7 @@ def naive_check(districts: int, years: int, draws: int) -> dict[str, float | boo
     return {
         "naive_agrees": bool(np.allclose(fast.population, slow, rtol=1e-12, atol=1e-9)),
         "naive_cell_updates_per_s": cells / naive_seconds,
+        "placeplan_cell_updates_per_s_same_size": cells / fast_seconds,
         "speedup_vs_naive": naive_seconds / fast_seconds,
     }
 

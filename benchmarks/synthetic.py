@@ -1,4 +1,8 @@
-"""Synthetic national-scale inputs, generated in the benchmark (2,900 districts is China's county count)."""
+"""Synthetic national-scale inputs, generated in the benchmark (2,900 districts is China's county count).
+
+Realistic in what the ensemble step reads: net migrants, out-migration rates, new housing in one district
+in ten (its residents delivered and late by draw), and moves between neighbouring districts (one in ten).
+"""
 
 import shutil
 import tempfile
@@ -8,7 +12,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from placeplan.models.population import Flows
+
 AGES = 101
+EVERY = 10
+PROFILE = np.exp(-0.5 * ((np.arange(AGES) - 25) / 6) ** 2)
+"""Ages of those who move: migrants, movers between districts and new residents."""
+"""One district in ``EVERY`` has new housing, and one in ``EVERY`` sends people to the next."""
 
 
 @dataclass
@@ -21,6 +31,11 @@ class Arrays:
     newborn_share: np.ndarray
     counts: np.ndarray
     observed: np.ndarray
+    rates: np.ndarray
+    """Net migration rates (out-migration, negative) ``[year, district, sex, age]``."""
+    housing: np.ndarray
+    """Residents of new housing ``[year, district, sex, age]``."""
+    flows: Flows
 
 
 def arrays(districts: int, years: int, seed: int = 0) -> Arrays:
@@ -34,12 +49,18 @@ def arrays(districts: int, years: int, seed: int = 0) -> Arrays:
     survival = np.broadcast_to(np.exp(-hazard).clip(0, 1), (years, districts, 2, AGES))
     weight = np.exp(-0.5 * ((np.arange(15, 50) - 29.5) / 5) ** 2)
     fertility = np.broadcast_to(1.1 * weight / weight.sum(), (years, districts, 35))
-    profile = np.exp(-0.5 * ((age - 25) / 6) ** 2)
+    profile = PROFILE
     counts = rng.normal(0, 0.002, (1, districts, 1, 1)) * size[None, :, None, None] * profile / profile.sum()
     counts = np.broadcast_to(counts, (years, districts, 2, AGES))
     share = np.broadcast_to(np.array([1 / 2.11, 1.11 / 2.11]) * 0.995, (years, districts, 2))
     observed = np.full((years, districts), np.nan)
-    return Arrays(base, survival, fertility, share, counts, observed)
+    rates = np.broadcast_to(-0.01 * profile / profile.max(), (years, districts, 2, AGES))
+    housing = np.zeros((years, districts, 2, AGES))
+    housing[1:, ::EVERY] = 5_000 * 2.8 / 3 * profile / profile.sum() / 2  # 5,000 dwellings over 3 years
+    origin = np.arange(0, districts - 1, EVERY)
+    persons = np.broadcast_to(0.001 * size[origin, None, None] * profile / profile.sum(), (years, len(origin), 2, AGES))
+    flows = Flows(origin, origin + 1, np.ascontiguousarray(persons))
+    return Arrays(base, survival, fertility, share, counts, observed, rates, housing, flows)
 
 
 def scenario(districts: int, years: int, folder: Path, seed: int = 0) -> Path:
@@ -72,6 +93,33 @@ def scenario(districts: int, years: int, folder: Path, seed: int = 0) -> Path:
             for a in range(15, 40)
         )
     )
+    rates = -data.rates[0]  # out-migration rates, as official projections give them
+    (folder / "out_rates.csv").write_text(
+        "district,sex,age,rate\n"
+        + "".join(
+            f"{code},{n},{a},{rates[i, s, a]:.6f}\n"
+            for i, code in enumerate(codes)
+            for s, n in enumerate(("female", "male"))
+            for a in range(15, 40)
+        )
+    )
+    (folder / "age_profile.csv").write_text(
+        "age,share\n" + "".join(f"{a},{w!r}\n" for a, w in enumerate((PROFILE / PROFILE.sum()).tolist()))
+    )
+    flows = data.flows
+    (folder / "flows.csv").write_text(
+        "origin,destination,sex,age,persons\n"
+        + "".join(
+            f"{codes[o]},{codes[d]},{n},{a},{flows.persons[0, p, s, a]:.4f}\n"
+            for p, (o, d) in enumerate(zip(flows.origin, flows.destination, strict=True))
+            for s, n in enumerate(("female", "male"))
+            for a in range(15, 40)
+        )
+    )
+    developments = {
+        f"estate_{code}": {"district": code, "dwellings": 5000, "completion_year": 2027, "occupancy_years": 3}
+        for code in codes[::EVERY]
+    }
     stages = {"preschool": 45, "primary": 300, "junior": 150, "senior_general": 80, "senior_vocational": 50}
     schools = [
         f"{code}-{stage},{code} {stage},{code},{stage},public,{classes}\n"
@@ -89,7 +137,10 @@ def scenario(districts: int, years: int, folder: Path, seed: int = 0) -> Path:
             "survival": "survival.csv",
             "fertility": {"tfr": 1.1, "shape": "shape.csv"},
             "migration": {"table": "migration.csv"},
+            "gross_migration": {"out_rates": "out_rates.csv"},
+            "flows": "flows.csv",
         },
+        "housing": {"age_profile": "age_profile.csv", "developments": developments},
         "stages": {
             "preschool": {"gross_enrolment": 0.9, "public_share": 0.5},
             "primary": {"public_share": 0.95},
@@ -98,7 +149,7 @@ def scenario(districts: int, years: int, folder: Path, seed: int = 0) -> Path:
             "senior_vocational": {"gross_enrolment": 0.35, "public_share": 0.9},
         },
         "schools": "schools.csv",
-        "uncertainty": {"tfr": 0.1, "migration_scale": 0.3},
+        "uncertainty": {"tfr": 0.1, "migration_scale": 0.3, "housing_delivery": 0.2, "housing_delay": 2},
     }
     path = folder / "synthetic.yaml"
     path.write_text(yaml.safe_dump(spec))

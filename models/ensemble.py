@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402  (numba reads NUMBA_CACHE_DIR when it is import
 from numba import njit, prange  # noqa: E402
 from numpy.typing import NDArray  # noqa: E402
 
-from .population import Flows, Projection, move
+from .population import Flows, Projection
 
 Array = NDArray[np.float64]
 
@@ -41,7 +41,9 @@ def advance(
     counts: Array,
     rates: Array,
     fixed: Array,
-    extra: Array,
+    housing: Array,
+    delivered: Array,
+    delay: NDArray[np.intp],
     observed: Array,
     scale: Array,
     out: Array,
@@ -53,14 +55,17 @@ def advance(
     ``survival``, ``counts``, ``rates``, ``fixed`` are ``[district, sex, age]``
     (``counts`` and ``rates`` are scaled by ``scale[draw]``, ``fixed`` is not);
     ``fertility`` is ``[district, 35]`` scaled by ``tfr[draw]``; ``newborn_share``
-    ``[district, sex]`` is the sex share times infant survival; ``extra`` is
-    ``[district, draw, sex, age]``; ``rates``, ``fixed`` and ``extra`` may be
-    empty (``shape[0] == 0``) when there are none, which saves reading them;
+    ``[district, sex]`` is the sex share times infant survival; ``housing``
+    ``[lag, district, sex, age]`` are the residents that the housing planned
+    ``lag`` years before this year brings, of which a draw gets those of its
+    ``delay[draw]`` times ``delivered[draw]`` (read from cache, never a per-draw
+    array); ``rates``, ``fixed`` and ``housing`` may be empty (``shape[0] == 0``)
+    when there are none, which saves reading them;
     ``observed`` ``[district]`` births replace the model where not NaN.
     """
     districts, draws, sexes, ages = now.shape
     top = ages - 1
-    has_extra, has_rates, has_fixed = extra.shape[0] > 0, rates.shape[0] > 0, fixed.shape[0] > 0
+    has_rates, has_fixed = rates.shape[0] > 0, fixed.shape[0] > 0
     for cell in prange(districts * draws):
         d, n = cell // draws, cell % draws
         born = observed[d]
@@ -70,6 +75,7 @@ def advance(
                 born += fertility[d, a] * now[d, n, 0, 15 + a]
             born *= tfr[n]
         before, aged_total, after, clipped = 0.0, 0.0, 0.0, 0.0
+        lag = delay[n] if delay[n] < housing.shape[0] else -1  # -1: no housing arrives this year
         for s in range(sexes):
             here, row, alive = now[d, n, s], nxt[d, n, s], survival[d, s]
             row[0] = born * newborn_share[d, s]
@@ -86,8 +92,8 @@ def advance(
                 migrants *= scale[n]
                 if has_fixed:
                     migrants += fixed[d, s, a]
-                if has_extra:
-                    migrants += extra[d, n, s, a]
+                if lag >= 0:
+                    migrants += housing[lag, d, s, a] * delivered[n]
                 value = aged + migrants
                 after += value
                 clipped += max(-value, 0.0)
@@ -96,6 +102,10 @@ def advance(
         out[d, n, 1] = before + born - aged_total
         out[d, n, 2] = after - aged_total + clipped
         out[d, n, 3] = clipped
+
+
+Housing = tuple[Array, Array, NDArray[np.intp]]
+"""Residents of planned housing ``[year, district, sex, age]``, and per draw the share delivered and the years late."""
 
 
 def project_draws(
@@ -109,30 +119,35 @@ def project_draws(
     fixed: Array,
     observed: Array,
     scale: Array,
-    extra: Array | None = None,
+    housing: Housing | None = None,
     flows: Flows | None = None,
+    into: Array | None = None,
 ) -> Projection:
     """Project ``base`` ``[district, sex, age]`` for every draw: population ``[year, draw, district, sex, age]``.
 
     Year-indexed inputs are ``[year, ...]`` as in ``cohort_component``
     (migration counted in ``year``, rates by year, the rest applied from
     ``year`` to ``year + 1``); ``tfr`` and ``scale`` are ``[draw]`` multipliers;
-    ``extra`` ``[year, draw, district, sex, age]`` adds migrants per draw; ``flows``
-    (``persons[year, pair, sex, age]``) move people between districts after the
-    rest, the same in every draw, conserving the total (:func:`placeplan.models.population.move`).
+    ``housing`` adds the residents of planned housing, delivered and late by draw;
+    ``flows`` (``persons[year, pair, sex, age]``) move people between districts
+    after the rest, the same in every draw, conserving the total
+    (as :func:`placeplan.models.population.move`); ``into``, memory of at least that size, is projected
+    into rather than fresh memory (whose every page costs a fault when first written).
     """
     years, draws = counts.shape[0], len(tfr)
-    population = np.empty((years, base.shape[0], draws, *base.shape[1:]))  # district-major for the kernel
+    shape = (years, base.shape[0], draws, *base.shape[1:])  # district-major for the kernel
+    population = np.empty(shape) if into is None else into.ravel()[: int(np.prod(shape))].reshape(shape)
     population[0] = base[:, None]
     totals = np.zeros((years, base.shape[0], draws, 4))
     none = np.zeros((0, 1, 1, 1))
+    delivered, delay = (np.ones(draws), np.zeros(draws, np.intp)) if housing is None else housing[1:]
+    moves = None if flows is None else flow_pairs(flows)
 
     def given(values: Array) -> Array:
         """``values`` for the kernel, or an empty array when they are all zero."""
         return np.ascontiguousarray(values) if values.any() else np.zeros((0, 1, 1))
 
     for t in range(years - 1):
-        housing = none if extra is None else np.ascontiguousarray(np.swapaxes(extra[t + 1], 0, 1))
         advance(
             population[t],
             population[t + 1],
@@ -143,17 +158,87 @@ def project_draws(
             counts[t + 1],
             given(rates[t + 1]),
             given(fixed[t + 1]),
-            housing,
+            none if housing is None else arriving(housing[0], t + 1, int(delay.max())),
+            delivered,
+            delay,
             observed[t],
             scale,
             totals[t],
         )
-        if flows is not None:
-            before = population[t + 1].sum(axis=(-2, -1))
-            totals[t, ..., 3] += move(population[t + 1], flows.origin, flows.destination, flows.persons[t + 1][:, None])
-            totals[t, ..., 2] += population[t + 1].sum(axis=(-2, -1)) - before
+        if flows is not None and moves is not None:
+            destination, slot, origins, asked = moves
+            persons = np.ascontiguousarray(flows.persons[t + 1])
+            move_draws(population[t + 1], destination, slot, origins, asked[:, t + 1], persons, totals[t])
     born, died, moved, clipped = np.moveaxis(np.swapaxes(totals, 1, 2), -1, 0)
     return Projection(np.swapaxes(population, 1, 2), born, died, moved, clipped)
+
+
+def arriving(planned: Array, year: int, latest: int) -> Array:
+    """``[lag, district, sex, age]``: the residents planned for ``year - lag``, lag 0 .. ``latest``."""
+    rows = np.zeros((latest + 1, *planned.shape[1:]))
+    for lag in range(min(latest, year) + 1):
+        rows[lag] = planned[year - lag]
+    return rows
+
+
+Pairs = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], Array]
+
+
+def flow_pairs(flows: Flows) -> Pairs:
+    """What :func:`move_draws` needs of ``flows``: each pair's destination and origin (as a place among the
+    origins), the origins, and what each origin is asked for ``[origin, year, sex, age]``."""
+    origins, slot = np.unique(flows.origin, return_inverse=True)
+    years, _, sexes, ages = flows.persons.shape
+    asked = np.zeros((len(origins), years, sexes, ages))
+    np.add.at(asked, slot, np.moveaxis(flows.persons, 1, 0))
+    return flows.destination, slot.astype(np.intp), origins, asked
+
+
+@njit(parallel=True, cache=True)
+def move_draws(
+    population: Array,
+    destination: NDArray[np.intp],
+    slot: NDArray[np.intp],
+    origins: NDArray[np.intp],
+    asked: Array,
+    persons: Array,
+    out: Array,
+) -> None:
+    """:func:`placeplan.models.population.move` for every draw of ``population`` ``[district, draw, sex, age]``
+    at once, reading only the districts the flows join, each once: ``persons`` ``[pair, sex, age]`` leave
+    origin ``origins[slot[pair]]``, which is asked for ``asked`` ``[origin, sex, age]`` in all; ``out[district,
+    draw, 2]`` gets the change the moves make, ``out[..., 3]`` the persons an emptied origin could not give."""
+    draws, sexes, ages = population.shape[1:]
+    tiles = (draws + TILE - 1) // TILE
+    for tile in prange(tiles):  # a few draws at a time: each district's rows of them lie together
+        first, last = tile * TILE, min(draws, tile * TILE + TILE)
+        given = np.empty((len(origins), last - first, sexes, ages))  # the share of what is asked each gives
+        for k in range(len(origins)):  # first every origin gives, from what it had ...
+            for n in range(first, last):
+                row, change, short = population[origins[k], n], 0.0, 0.0
+                for s in range(sexes):
+                    for a in range(ages):
+                        have, wanted = row[s, a], asked[k, s, a]
+                        share = have / wanted if wanted > have else 1.0
+                        given[k, n - first, s, a] = share
+                        short += wanted * (1.0 - share)
+                        row[s, a] = max(have - wanted * share, 0.0)  # rounding: an emptied cell is 0, not -1e-13
+                        change += row[s, a] - have
+                out[origins[k], n, 2] += change
+                out[origins[k], n, 3] += short
+        for p in range(len(destination)):  # ... then every destination receives
+            for n in range(first, last):
+                row, change = population[destination[p], n], 0.0
+                for s in range(sexes):
+                    for a in range(ages):
+                        arriving = persons[p, s, a] * given[slot[p], n - first, s, a]
+                        row[s, a] += arriving
+                        change += arriving
+                out[destination[p], n, 2] += change
+
+
+TILE = 8
+"""Draws :func:`move_draws` moves together (their rows of a district are adjacent in memory)."""
 
 
 def quantiles(values: Array, qs: tuple[float, ...]) -> Array:

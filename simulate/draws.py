@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ..scenarios.demography import PopulationInputs
 from ..scenarios.schema import Uncertainty
 
 Array = NDArray[np.float64]
@@ -46,21 +45,3 @@ def draw(uncertainty: Uncertainty, draws: int, seed: int, first: int = 0) -> Dra
         delay=numbers[:, 3].astype(np.intp),
         past=numbers[:, 4],
     )
-
-
-def _late(migrants: Array, delay: int) -> Array:
-    """Housing migrants ``[year, ...]`` arriving ``delay`` years later (those past the horizon are dropped)."""
-    if delay == 0:
-        return migrants
-    late = np.zeros_like(migrants)
-    late[delay:] = migrants[:-delay]
-    return late
-
-
-def housing(population: PopulationInputs, draws: Draws) -> Array | None:
-    """Housing migrants of each draw ``[year, draw, district, sex, age]``: delivered scaled and late."""
-    if not population.developments:
-        return None
-    planned = sum(population.developments.values())
-    delivered = [_late(planned * scale, int(delay)) for scale, delay in zip(draws.housing, draws.delay, strict=True)]
-    return np.stack(delivered, axis=1)

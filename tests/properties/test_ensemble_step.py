@@ -20,7 +20,8 @@ def test_project_draws_equals_cohort_component(seed, draws, districts, observed_
     srb, infant = rng.uniform(1.0, 1.2, (years, districts)), rng.uniform(0.95, 1.0, (years, districts))
     counts, fixed = rng.normal(0, 30, (2, years, districts, 2, ages))  # large enough to clip sometimes
     rates = rng.normal(0, 0.02, (years, districts, 2, ages))
-    extra = rng.normal(0, 5, (years, draws, districts, 2, ages))
+    planned = rng.uniform(0, 20, (years, districts, 2, ages))  # residents of planned housing
+    delivered, delay = rng.uniform(0, 1.5, draws), rng.integers(0, 3, draws)
     observed = np.where(rng.uniform(size=(years, districts)) < 0.5, rng.uniform(0, 50, (years, districts)), np.nan)
     observed = observed if observed_births else np.full((years, districts), np.nan)
     share = np.stack([1 / (1 + srb), srb / (1 + srb)], axis=-1) * infant[..., None]
@@ -28,7 +29,8 @@ def test_project_draws_equals_cohort_component(seed, draws, districts, observed_
     flows = None
     if with_flows and len(pairs):  # large enough to empty origins sometimes
         flows = Flows(pairs[:, 0], pairs[:, 1], rng.uniform(0, 80, (years, len(pairs), 2, ages)))
-    fast = project_draws(base, survival, fertility, tfr, share, counts, rates, fixed, observed, scale, extra, flows)
+    housing = (planned, delivered, delay)
+    fast = project_draws(base, survival, fertility, tfr, share, counts, rates, fixed, observed, scale, housing, flows)
     for n in range(draws):
         slow = cohort_component(
             base,
@@ -36,10 +38,17 @@ def test_project_draws_equals_cohort_component(seed, draws, districts, observed_
             fertility * tfr[n],
             srb,
             np.repeat(infant[..., None], 2, axis=-1),
-            counts * scale[n] + fixed + extra[:, n],
+            counts * scale[n] + fixed + _late(planned * delivered[n], delay[n]),
             observed,
             rates * scale[n],
             flows,
         )
         for name in ("population", "births", "deaths", "net_migration", "clipped"):
             assert np.allclose(getattr(fast, name)[:, n], getattr(slow, name), atol=1e-9), name
+
+
+def _late(residents, years):
+    """Housing residents arriving ``years`` late (those past the horizon never arrive)."""
+    late = np.zeros_like(residents)
+    late[years:] = residents[: len(residents) - years]
+    return late
