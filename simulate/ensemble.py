@@ -7,6 +7,7 @@ run on a Dask cluster; the draws do not depend on the chunking.
 """
 
 import threading
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -250,13 +251,13 @@ def run_ensemble(
         inputs = with_rules(replayed_errors(inputs, perturbation.past))  # one rule for every chunk
     log(f"projecting {draws} draws in {len(groups)} chunk(s)")
     parts = (subset(inputs, index, capacity) for index in groups)  # made one at a time: memory stays bounded
-    if client is None:
-        results = [run_chunk(part, perturbation, plan_quantile) for part in parts]
+    results: Iterable[dict[str, Array]]
+    if client is None:  # each chunk's quantiles are put in place as soon as they are made
+        results = (run_chunk(part, perturbation, plan_quantile) for part in parts)
     else:
         results = client.gather(client.map(run_chunk, list(parts), draws=perturbation, plan_quantile=plan_quantile))
-    _WORKSPACE.memory = None
-    log("computing quantiles")
     merged = _merge(inputs, groups, results, areas(inputs.stages)[0])
+    _WORKSPACE.memory = None
     projection = Projection(*(merged.pop(f"projection.{f}") for f in Projection.__dataclass_fields__))
     extra = ("_p5", "_p95", "_q")
     banded = {name: merged.pop(name) for name in list(merged) if name.endswith(extra) or name == "p_shortage"}
@@ -268,7 +269,7 @@ def run_ensemble(
 
 
 def _merge(
-    inputs: Inputs, groups: list[NDArray[np.intp]], results: list[dict[str, Array]], all_areas: list[str]
+    inputs: Inputs, groups: list[NDArray[np.intp]], results: Iterable[dict[str, Array]], all_areas: list[str]
 ) -> dict[str, Array]:
     """Put each chunk's districts and areas in their places."""
     merged: dict[str, Array] = {}

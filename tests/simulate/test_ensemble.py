@@ -160,3 +160,18 @@ def test_the_compiled_kernel_is_cached_outside_the_package(tiny):
     simulate(tiny, draws=2)
     beside = list(Path(placeplan.models.__path__[0]).glob("__pycache__/*.nb[ic]"))
     assert beside == []  # files written into an installed package outlive pip uninstall
+
+
+def test_flows_in_an_ensemble_move_what_a_plain_run_moves(tmp_path):
+    """Moves between districts in the compiled ensemble step: with no uncertainty every draw is the plain run,
+    including an origin asked for more than it has (500 boys of 9 from district 1, which has 100)."""
+    flows = "origin,destination,sex,age,persons\n1,2,female,8,30\n1,2,male,9,500\n2,1,male,9,20\n"
+    none = {"tfr": 0, "migration_scale": 0, "housing_delivery": 0, "housing_delay": 0}
+    path = write_tiny(tmp_path, {"population": {**SCENARIO["population"], "flows": "flows.csv"}, "uncertainty": none})
+    (tmp_path / "flows.csv").write_text(flows)
+    plain = simulate(path)
+    ensemble = run_ensemble(read_inputs(load(path)), 3, seed=1, budget=1.0)
+    np.testing.assert_allclose(ensemble["population"], plain["population"], rtol=1e-12)
+    np.testing.assert_allclose(ensemble["gap"], plain["gap"], rtol=1e-12)
+    boys = plain["population"].sel(district="1", sex="male", age=9).isel(year=1)
+    assert float(boys) == 20  # all 100 left (not -400), then 20 came from district 2
