@@ -218,7 +218,7 @@ _WORKSPACE = threading.local()
 
 def _workspace(cells: int) -> Array:
     """This thread's projection memory, of at least ``cells``: written once, its pages stay mapped, so the
-    next chunk does not fault on every 4 KB of fresh memory (a fifth of a run). Freed by :func:`run_ensemble`."""
+    next chunk does not fault on every 4 KB of fresh memory (a sixth of a run). Freed by :func:`run_ensemble`."""
     held = getattr(_WORKSPACE, "memory", None)
     if held is None or held.size < cells:
         _WORKSPACE.memory = held = np.empty(cells)
