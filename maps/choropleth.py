@@ -48,6 +48,13 @@ def colour_scale(figure: str, values: np.ndarray) -> tuple[str, Any]:
     return SEQUENTIAL, Normalize(0.0, top or 1.0)
 
 
+def ticks(figure: str, lang: str) -> Any:
+    """Colour-bar ticks written as the map's labels write values (thousands separated, money in M or 万)."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: number(figure, value, lang))
+
+
 def number(figure: str, value: float, lang: str) -> str:
     """A value as a map label shows it."""
     if not np.isfinite(value):
@@ -57,7 +64,7 @@ def number(figure: str, value: float, lang: str) -> str:
     if figure in MONEY:
         return f"{value / 1e6:,.1f} M" if lang == "en" else f"{value / 1e4:,.0f}万"
     if FIGURES[figure].diverging:
-        return f"{value:+,.0f}"
+        return f"{value:+,.0f}" if round(value) != 0 else "0"
     return f"{value:,.0f}"
 
 
@@ -101,7 +108,9 @@ def draw(
         _north_arrow(ax, lang)
         _scale_bar(frame, ax, lang)
     if colorbar:
-        ax.figure.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.6, label=FIGURES[figure].label(lang))
+        ax.figure.colorbar(
+            ScalarMappable(norm, cmap), ax=ax, shrink=0.6, label=FIGURES[figure].label(lang), format=ticks(figure, lang)
+        )
     return ax
 
 

@@ -5,7 +5,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .choropleth import area_frame, colour_scale, draw
+from .choropleth import area_frame, colour_scale, draw, ticks
 from .fonts import subplots
 from .style import FIGURES, figure_values, stage_name, title, word, wrap
 
@@ -15,10 +15,10 @@ def sheet(rows: int, columns: int) -> tuple[Any, Any]:
     return subplots(rows, columns, figsize=(3.3 * columns + 1.2, 3.3 * rows + 0.9), squeeze=False, layout="constrained")
 
 
-def shared_colorbar(fig: Any, axes: Any, cmap: str, norm: Any, label: str) -> None:
+def shared_colorbar(fig: Any, axes: Any, cmap: str, norm: Any, label: str, figure: str, lang: str) -> None:
     from matplotlib.cm import ScalarMappable
 
-    fig.colorbar(ScalarMappable(norm, cmap), ax=axes, shrink=0.5, label=label)
+    fig.colorbar(ScalarMappable(norm, cmap), ax=axes, shrink=0.5, label=label, format=ticks(figure, lang))
 
 
 def small_multiples(
@@ -34,7 +34,7 @@ def small_multiples(
             panel = values.sel(stage=stage, year=year).sel(area=frame["area"].values).values
             draw(frame, panel, figure, axes[i, j], norm, lang, labels=False, colorbar=False, furniture=i == j == 0)
             axes[i, j].set_title(f"{stage_name(stage, lang)}, {year}", fontsize=9)
-    shared_colorbar(fig, axes, cmap, norm, FIGURES[figure].label(lang))
+    shared_colorbar(fig, axes, cmap, norm, FIGURES[figure].label(lang), figure, lang)
     fig.suptitle(f"{title(result, lang)}: {FIGURES[figure].name(lang)}")
     return fig
 
@@ -59,7 +59,7 @@ def difference_maps(
         minus = f"{word('difference', lang)} {title(results[reference], lang)}"
         ax.set_title(f"{wrap(title(results[name], lang), 44)}\n{wrap(minus, 44)}", fontsize=8)
     label = f"{word('change_in', lang)} {FIGURES[figure].name(lang)}"
-    shared_colorbar(fig, axes, cmap, norm, label)
+    shared_colorbar(fig, axes, cmap, norm, label, "gap", lang)
     heading = FIGURES[figure].name(lang)
     zh = f"{stage_name(stage, lang)}{heading}，{year}年"
     fig.suptitle(f"{heading}: {stage_name(stage, lang)}, {year}" if lang == "en" else zh)

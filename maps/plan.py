@@ -39,7 +39,7 @@ def plan_map(baseline: xr.Dataset, planned: xr.Dataset, lang: str = "en") -> Any
         )
         _arrows(frame, moves.get(stage, {}), ax, lang)
         ax.set_title(stage_name(stage, lang), fontsize=10)
-    shared_colorbar(fig, axes, cmap, norm, FIGURES["places_added"].label(lang))
+    shared_colorbar(fig, axes, cmap, norm, FIGURES["places_added"].label(lang), "places_added", lang)
     year = int(planned["year"].values[-1])
     fig.suptitle(f"{title(planned, lang)}: {FIGURES['places_added'].name(lang)}, {year}")
     if moves:

@@ -119,3 +119,11 @@ def test_summary_chart_has_a_panel_per_figure_and_marks_the_reference():
     panels = [ax for ax in fig.axes if ax.patches]
     assert len(panels) == 4
     assert "Scenario ref (reference)" in [label.get_text() for label in panels[0].get_yticklabels()]
+
+
+def test_colour_bar_ticks_read_like_the_map_labels():
+    from placeplan.maps.choropleth import ticks
+
+    assert [ticks("gap", "en")(v, 0) for v in (-12500.0, 0.0, 0.2, 20000.0)] == ["-12,500", "0", "0", "+20,000"]
+    assert ticks("utilization", "en")(1.25, 0) == "1.25"
+    assert ticks("capital_cost", "zh")(3.5e8, 0) == "35,000万"
