@@ -241,6 +241,29 @@ TILE = 8
 """Draws :func:`move_draws` moves together (their rows of a district are adjacent in memory)."""
 
 
+def school_ages(population: Array, ages: list[tuple[int, int]]) -> Array:
+    """Each stage's school-age population ``[stage, year, draw, district]`` from ``population`` ``[year, draw,
+    district, sex, age]`` (any layout), stage ``k`` the people aged ``ages[k]`` (first and last), in one pass."""
+    first, last = (np.array(column, dtype=np.intp) for column in zip(*ages, strict=True))
+    out = np.empty((len(ages), *population.shape[:3]))
+    _school_ages(population, first, last, out)
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _school_ages(population: Array, first: NDArray[np.intp], last: NDArray[np.intp], out: Array) -> None:
+    years, draws, districts, sexes, _ = population.shape
+    for cell in prange(years * draws):
+        t, n = cell // draws, cell % draws
+        for d in range(districts):
+            for k in range(len(first)):
+                total = 0.0
+                for s in range(sexes):
+                    for a in range(first[k], last[k] + 1):
+                        total += population[t, n, d, s, a]
+                out[k, t, n, d] = total
+
+
 def quantiles(values: Array, qs: tuple[float, ...]) -> Array:
     """Exact quantiles over draws, as ``numpy.quantile`` computes them (its default, linear method), found by
     bucket selection in compiled code: ``values`` ``[outer, draw, inner]`` gives ``[q, outer, inner]``.

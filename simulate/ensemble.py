@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from ..models.ensemble import project_draws, quantiles
+from ..models.ensemble import project_draws, quantiles, school_ages
 from ..models.population import Array, Flows, Projection
 from ..scenarios.demography import PopulationInputs
 from ..scenarios.errors import ScenarioError
@@ -25,7 +25,7 @@ from . import draws as dr
 from .backtest import replayed_errors
 from .capacity import capacities
 from .engine import assemble
-from .figures import areas, stage_figures
+from .figures import FIGURES, areas, one_stage
 from .project import project
 from .records import with_housing_pupils, with_projected_births, with_rules
 
@@ -155,21 +155,31 @@ def _columns(values: Array | float, index: NDArray[np.intp]) -> Array | float:
 def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = None) -> dict[str, Array]:
     """Project all draws of one chunk and reduce them to quantiles (exact) and P(gap > 0).
 
+    Each stage's figures ``[year, draw, area]`` are reduced as they are made (never stacked for all stages).
     With ``plan_quantile`` the enrolment and public choice at that quantile are kept too, as
     ``enrolment_q`` and ``public_choice_q`` (the demand a robust plan covers).
     """
     projection = _project(inputs.population, draws)
-    figures = stage_figures(inputs, projection.population, areas(inputs.stages)[0])  # [draw, stage, area, year]
-    out: dict[str, Array] = {}
-    for name, values in figures.items():
-        if name in BANDED:
-            out[f"{name}_p5"], out[name], out[f"{name}_p95"] = over_draws(values, 0, QUANTILES)
-        else:
-            (out[name],) = over_draws(values, 0, (0.5,))
-        if plan_quantile is not None and name in ("enrolment", "public_choice"):
-            (out[f"{name}_q"],) = over_draws(values, 0, (plan_quantile,))
-    planned = ~np.isnan(figures["gap"][0])
-    out["p_shortage"] = np.where(planned, (figures["gap"] > 0).mean(axis=0), np.nan)
+    all_areas = areas(inputs.stages)[0]
+    shape = (len(inputs.stages), len(all_areas), len(inputs.years))
+    wanted = {name: QUANTILES if name in BANDED else (0.5,) for name in FIGURES}  # ascending, as over_draws wants
+    kept = {"enrolment", "public_choice"} if plan_quantile is not None else set()
+    names = [*FIGURES, *(f"{n}_{b}" for n in BANDED for b in ("p5", "p95")), *(f"{n}_q" for n in kept), "p_shortage"]
+    out = {name: np.full(shape, np.nan) for name in names}
+    ages = school_ages(projection.population, [(stage.lo, stage.hi) for stage in inputs.stages])
+    for k, stage in enumerate(inputs.stages):
+        columns = [all_areas.index(a) for a in dict.fromkeys(stage.area_of)]
+        for name, values in one_stage(stage, projection.population, inputs, ages[k]).items():  # [year, draw, area]
+            found = over_draws(values, 1, wanted[name]).swapaxes(1, 2)  # [q, area, year]
+            if name in BANDED:
+                out[f"{name}_p5"][k][columns], out[name][k][columns], out[f"{name}_p95"][k][columns] = found
+            else:
+                out[name][k][columns] = found[0]
+            if name in kept and plan_quantile is not None:
+                out[f"{name}_q"][k][columns] = over_draws(values, 1, (plan_quantile,))[0].T
+            if name == "gap":
+                short = np.where(np.isnan(values[:, 0]), np.nan, (values > 0).mean(axis=1))
+                out["p_shortage"][k][columns] = short.T
     (out["projection.population"],) = over_draws(np.swapaxes(projection.population, 1, 2), 2, (0.5,))
     for name in ("births", "deaths", "net_migration", "clipped"):
         (out[f"projection.{name}"],) = over_draws(getattr(projection, name), 1, (0.5,))

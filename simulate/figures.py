@@ -91,9 +91,12 @@ def area_standard(values: Array, stage: StageInputs) -> Array:
     return values[:, [stage.area_of.index(a) for a in dict.fromkeys(stage.area_of)]]
 
 
-def stage_pupils(stage: StageInputs, population: Array, years: NDArray[np.int64]) -> tuple[Array, Array]:
-    """School-age population and pupils ``[year, ..., district]`` (from records where the stage has them)."""
-    sap = enr.school_age_population(population, stage.lo, stage.hi)
+def stage_pupils(
+    stage: StageInputs, population: Array, years: NDArray[np.int64], sap: Array | None = None
+) -> tuple[Array, Array]:
+    """School-age population and pupils ``[year, ..., district]`` (from records where the stage has them);
+    ``sap``, the school-age population, when it is already summed."""
+    sap = enr.school_age_population(population, stage.lo, stage.hi) if sap is None else sap
     nb = sap.ndim - 2
     if stage.progression is None:
         rate = stage.gross_enrolment.reshape(len(years), *[1] * nb, -1)
@@ -105,9 +108,9 @@ def stage_pupils(stage: StageInputs, population: Array, years: NDArray[np.int64]
     return sap, np.broadcast_to(recorded, sap.shape)
 
 
-def one_stage(stage: StageInputs, population: Array, inputs: Inputs) -> dict[str, Array]:
+def one_stage(stage: StageInputs, population: Array, inputs: Inputs, sap: Array | None = None) -> dict[str, Array]:
     """All figures of one stage as ``[year, ..., area]`` (``...`` the population's batch)."""
-    sap, pupils = stage_pupils(stage, population, inputs.years)
+    sap, pupils = stage_pupils(stage, population, inputs.years, sap)
     nb = sap.ndim - 2
 
     def b(values: Array) -> Array:

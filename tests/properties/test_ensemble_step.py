@@ -4,7 +4,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from placeplan.models.ensemble import project_draws
+from placeplan.models.enrolment import school_age_population
+from placeplan.models.ensemble import project_draws, school_ages
 from placeplan.models.population import Flows, cohort_component
 
 
@@ -52,3 +53,20 @@ def _late(residents, years):
     late = np.zeros_like(residents)
     late[years:] = residents[: len(residents) - years]
     return late
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.lists(st.tuples(st.integers(0, 20), st.integers(0, 10)), min_size=1, max_size=5))
+def test_school_ages_are_the_stages_sums(seed, spans):
+    """The compiled school-age sums of every stage equal MODEL.md's SAP (numpy), on a draw-major view."""
+    rng = np.random.default_rng(seed)
+    population = np.swapaxes(rng.uniform(0, 100, (3, 2, 4, 2, 31)), 1, 2)  # [year, draw, district, ...] as a view
+    ages = [(first, min(first + width, 30)) for first, width in spans]
+    summed = school_ages(population, ages)
+    for k, (first, last) in enumerate(ages):
+        np.testing.assert_allclose(summed[k], school_age_population(population, first, last), rtol=1e-13)
+
+
+def test_school_ages_by_hand():
+    population = np.arange(2 * 6, dtype=float).reshape(1, 1, 1, 2, 6)  # girls 0..5, boys 6..11 by age
+    assert school_ages(population, [(1, 2), (5, 5)])[:, 0, 0, 0].tolist() == [1 + 2 + 7 + 8, 5 + 11]
