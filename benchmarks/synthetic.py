@@ -86,26 +86,8 @@ def scenario(districts: int, years: int, folder: Path, seed: int = 0) -> Path:
     (folder / "shape.csv").write_text(
         "age,weight\n" + "".join(f"{15 + a},{w:.6f}\n" for a, w in enumerate(data.fertility[0, 0]))
     )
-    migration = data.counts[0]
-    (folder / "migration.csv").write_text(
-        "district,sex,age,net_migrants\n"
-        + "".join(
-            f"{code},{n},{a},{migration[i, s, a]:.4f}\n"
-            for i, code in enumerate(codes)
-            for s, n in enumerate(("female", "male"))
-            for a in range(15, 40)
-        )
-    )
-    rates = -data.rates[0]  # out-migration rates, as official projections give them
-    (folder / "out_rates.csv").write_text(
-        "district,sex,age,rate\n"
-        + "".join(
-            f"{code},{n},{a},{rates[i, s, a]:.6f}\n"
-            for i, code in enumerate(codes)
-            for s, n in enumerate(("female", "male"))
-            for a in range(15, 40)
-        )
-    )
+    _by_district_sex_age(folder / "migration.csv", "net_migrants", codes, data.counts[0], 4)
+    _by_district_sex_age(folder / "out_rates.csv", "rate", codes, -data.rates[0], 6)  # as official projections
     (folder / "age_profile.csv").write_text(
         "age,share\n" + "".join(f"{a},{w!r}\n" for a, w in enumerate((PROFILE / PROFILE.sum()).tolist()))
     )
@@ -157,6 +139,18 @@ def scenario(districts: int, years: int, folder: Path, seed: int = 0) -> Path:
     path = folder / "synthetic.yaml"
     path.write_text(yaml.safe_dump(spec))
     return path
+
+
+def _by_district_sex_age(path: Path, column: str, codes: list[str], values: np.ndarray, digits: int) -> None:
+    """A ``district, sex, age, column`` table of ``values`` ``[district, sex, age]`` at the ages migrants move."""
+    sexes = ("female", "male")
+    rows = (
+        f"{code},{n},{a},{values[i, s, a]:.{digits}f}\n"
+        for i, code in enumerate(codes)
+        for s, n in enumerate(sexes)
+        for a in range(15, 40)
+    )
+    path.write_text(f"district,sex,age,{column}\n" + "".join(rows))
 
 
 class TemporaryScenario:

@@ -40,9 +40,23 @@ class PopulationInputs:
     """Net migrants per person at risk ``[year, district, sex, age]``: net rates minus gross out-rates."""
     flows: Flows | None = None
     """Moves between districts, origin to destination (they conserve the total)."""
-    developments: dict[str, Array] = field(default_factory=dict)
-    """Net migrants of each housing development ``[year, district, sex, age]``."""
+    developments: dict[str, "Development"] = field(default_factory=dict)
+    """Each housing development's net migrants, in its district."""
     dwellings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Development:
+    """A housing development's net migrants ``[year, sex, age]``, all in one district (an index)."""
+
+    district: int
+    migrants: Array
+
+    def everywhere(self, districts: int) -> Array:
+        """The migrants as ``[year, district, sex, age]`` (zero in the other districts)."""
+        out = np.zeros((self.migrants.shape[0], districts, *self.migrants.shape[1:]))
+        out[:, self.district] = self.migrants
+        return out
 
 
 def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> PopulationInputs:

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from .boundaries import read_boundaries
 from .capacity import Lines, check_purchases, read_capacity
 from .cells import SEX_CODES, age_column, param, sex_column
-from .demography import PopulationInputs, read_population
+from .demography import Development, PopulationInputs, read_population
 from .errors import ScenarioError
 from .loading import Loaded, shown
 from .progression import ProgressionInputs, read_progression
@@ -164,8 +164,8 @@ def read_districts(loaded: Loaded) -> Districts:
 
 def read_developments(
     loaded: Loaded, years: NDArray[np.int64], codes: list[str], top: int, sexes: int
-) -> tuple[dict[str, Array], dict[str, float]]:
-    """Net migrants ``[year, district, sex, age]`` of each housing development, and its dwellings."""
+) -> tuple[dict[str, Development], dict[str, float]]:
+    """Net migrants of each housing development (in its district), and its dwellings."""
     from ..models.housing import development_migrants
 
     housing = loaded.scenario.housing
@@ -199,12 +199,11 @@ def read_developments(
                 f"outside the run {years[0]}-{years[-1]}; give a year from {earliest} to {latest} (residents of "
                 "earlier estates are in the base population)"
             )
-        out = np.zeros((len(years), len(codes), *profile.shape))
         residents = dev.dwellings * dev.persons_per_dwelling
-        out[:, codes.index(dev.district)] = development_migrants(
+        arriving = development_migrants(
             residents, profile, dev.completion_year - int(years[0]), dev.occupancy_years, len(years)
         )
-        migrants[name], dwellings[name] = out, dev.dwellings
+        migrants[name], dwellings[name] = Development(codes.index(dev.district), arriving), dev.dwellings
     return migrants, dwellings
 
 

@@ -96,7 +96,11 @@ def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Arr
         migration=by_year(pop.migration),
         migration_rate=by_year(pop.migration_rate),
         flows=None if pop.flows is None else _flows_subset(pop.flows, index),
-        developments={name: values[:, index] for name, values in pop.developments.items()},
+        developments={
+            name: replace(development, district=int(np.flatnonzero(index == development.district)[0]))
+            for name, development in pop.developments.items()
+            if development.district in index
+        },
     )
     stages = [
         replace(
@@ -204,7 +208,9 @@ def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
     srb = population.sex_ratio_at_birth
     share = np.stack([1 / (1 + srb), srb / (1 + srb)], axis=-1) * population.infant_survival
     observed = np.full(shape[:2], np.nan) if population.births is None else population.births
-    developments = list(population.developments.values())
+    planned = np.zeros(shape)  # the residents of every development, in their districts
+    for development in population.developments.values():
+        planned[:, development.district] += development.migrants
     return project_draws(
         population.base,
         population.survival,
@@ -216,7 +222,7 @@ def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
         zeros,
         observed,
         draws.migration,
-        None if not developments else (np.sum(developments, axis=0), draws.housing, draws.delay),
+        (planned, draws.housing, draws.delay) if population.developments else None,
         population.flows,
         _workspace(population.fertility.shape[0] * population.base.size * len(draws.tfr)),
     )

@@ -24,7 +24,7 @@ def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dic
     assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
     counts = np.zeros((n_years, *population.base.shape)) if population.migration is None else population.migration
     rates = population.migration_rate
-    housing = list(population.developments.values())
+    housing = [development.everywhere(len(population.base)) for development in population.developments.values()]
     counts = counts + sum(housing, np.zeros_like(counts))
     infant = population.infant_survival
     if not housing:
