@@ -1,8 +1,7 @@
 """Synthetic national-scale inputs, generated in the benchmark (2,900 districts is China's county count).
 
-Realistic in what the ensemble step reads: net migrants, out-migration rates, new housing (in the arrays
-one district in ten, in the scenario three estates; delivered and late by draw), and moves between
-neighbouring districts (one in ten).
+Realistic in what the ensemble step reads: net migrants, out-migration rates, a new estate in one district
+in ten (delivered and late by draw), and moves from one district in ten to its neighbour.
 """
 
 import shutil
@@ -17,8 +16,6 @@ from placeplan.models.population import Flows
 
 AGES = 101
 EVERY = 10
-ESTATES = 3
-"""New estates in the scenario: a scenario holds each estate's residents for every district (docs/performance.md)."""
 PROFILE = np.exp(-0.5 * ((np.arange(AGES) - 25) / 6) ** 2)
 """Ages of those who move: migrants, movers between districts and new residents."""
 """One district in ``EVERY`` has new housing, and one in ``EVERY`` sends people to the next."""
@@ -103,7 +100,7 @@ def scenario(districts: int, years: int, folder: Path, seed: int = 0) -> Path:
     )
     developments = {
         f"estate_{code}": {"district": code, "dwellings": 5000, "completion_year": 2027, "occupancy_years": 3}
-        for code in codes[:: max(1, districts // ESTATES)]
+        for code in codes[::EVERY]
     }
     stages = {"preschool": 45, "primary": 300, "junior": 150, "senior_general": 80, "senior_vocational": 50}
     schools = [

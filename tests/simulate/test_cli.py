@@ -480,8 +480,9 @@ def test_messages_name_the_file_the_user_wrote_not_a_link_target(tmp_path, monke
 
 
 def test_command_line_values_out_of_range(tmp_path, tiny):
-    seed = invoke("run", str(tiny), "--seed", "-1")
-    assert seed.exit_code == 2 and "Invalid value for '--seed': -1 is not in the range 0<=x<=" in seed.stderr
+    for value in ("-1", str(2**64)):
+        seed = invoke("run", str(tiny), "--seed", value)
+        assert seed.exit_code == 2 and f"Invalid value for '--seed': {value} is not in the range 0<=x<=" in seed.stderr
     backwards = invoke("backtest", str(tiny), "--origins", "2019:2013")
     assert backwards.exit_code == 2
     assert (
