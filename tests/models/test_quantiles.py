@@ -13,7 +13,7 @@ DRAWS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     values=st.tuples(st.integers(1, 3), st.integers(1, 40), st.integers(1, 3)).flatmap(
         lambda shape: arrays(np.float64, shape, elements=DRAWS)
