@@ -212,26 +212,32 @@ def move_draws(
     tiles = (draws + TILE - 1) // TILE
     for tile in prange(tiles):  # a few draws at a time: each district's rows of them lie together
         first, last = tile * TILE, min(draws, tile * TILE + TILE)
-        given = np.empty((len(origins), last - first, sexes, ages))  # the share of what is asked each gives
+        given = np.ones((len(origins), last - first, sexes, ages))  # the share of what is asked each gives
+        whole = np.ones((len(origins), last - first), dtype=np.bool_)  # gives all it is asked (most do)
         for k in range(len(origins)):  # first every origin gives, from what it had ...
             for n in range(first, last):
                 row, change, short = population[origins[k], n], 0.0, 0.0
                 for s in range(sexes):
                     for a in range(ages):
                         have, wanted = row[s, a], asked[k, s, a]
-                        share = have / wanted if wanted > have else 1.0
-                        given[k, n - first, s, a] = share
-                        short += wanted * (1.0 - share)
+                        share = 1.0
+                        if wanted > have:
+                            share = have / wanted
+                            given[k, n - first, s, a] = share
+                            whole[k, n - first] = False
+                            short += wanted - have
                         row[s, a] = max(have - wanted * share, 0.0)  # rounding: an emptied cell is 0, not -1e-13
                         change += row[s, a] - have
                 out[origins[k], n, 2] += change
                 out[origins[k], n, 3] += short
         for p in range(len(destination)):  # ... then every destination receives
             for n in range(first, last):
-                row, change = population[destination[p], n], 0.0
+                row, change, everything = population[destination[p], n], 0.0, whole[slot[p], n - first]
                 for s in range(sexes):
                     for a in range(ages):
-                        arriving = persons[p, s, a] * given[slot[p], n - first, s, a]
+                        arriving = (
+                            persons[p, s, a] if everything else persons[p, s, a] * given[slot[p], n - first, s, a]
+                        )
                         row[s, a] += arriving
                         change += arriving
                 out[destination[p], n, 2] += change
