@@ -32,6 +32,7 @@ def commands(folder: Path) -> dict[str, list[str]]:
         "validate_taiyuan": ["validate", "taiyuan"],
         "run_taiyuan_no_maps": ["run", "taiyuan", "-q", "--no-maps", "--out", out],
         "run_taiyuan": ["run", "taiyuan", "-q", "--out", out],
+        "report_taiyuan": ["report", out, "--out", str(folder / "report")],  # of the run above
     }
 
 

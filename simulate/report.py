@@ -3,14 +3,18 @@
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xarray as xr
 
 from .compare import check_comparable, summary_table
+from .forked import each
 from .indicators import indicator_table
 from .outputs import schools_table
 from .publish import publishing
+
+if TYPE_CHECKING:
+    from ..maps.report import Tables
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 """Browsers that print the report to PDF where installed (headless, no network)."""
@@ -25,22 +29,36 @@ def write_report(
     results: dict[str, xr.Dataset], records: dict[str, dict[str, Any]], reference: str, folder: Path, lang: str
 ) -> Path:
     """Write ``report.html``, ``report.xlsx`` and, where Chromium is installed, ``report.pdf`` into ``folder``."""
-    from ..maps.report import Tables, report_html
-    from ..maps.workbook import write_workbook
+    from ..maps.report import Tables
 
     check_comparable(results)
     summary = summary_table(results)
-    indicators = indicator_table(results[reference])
-    with publishing(folder) as staging:
-        page = report_html(results, reference, Tables(summary, indicators, records), lang)
-        (staging / "report.html").write_text(page, encoding="utf-8")
-        write_workbook(
-            staging / "report.xlsx", results, reference, summary, indicators, schools_table(results[reference]), lang
-        )
-        printer = browser()
-        if printer is not None:
-            print_pdf(printer, staging / "report.html", staging / "report.pdf")
+    tables = Tables(summary, indicator_table(results[reference]), records)
+    with publishing(folder) as staging:  # the page (then its PDF) and the workbook are written side by side
+        each((results, reference, tables, lang), [(_page, (staging,)), (_workbook, (staging,))])
     return folder
+
+
+Report = tuple[dict[str, xr.Dataset], str, "Tables", str]
+"""What the report is made of: the Results, the reference, the tables and the language."""
+
+
+def _page(report: Report, staging: Path) -> None:
+    from ..maps.report import report_html
+
+    results, reference, tables, lang = report
+    (staging / "report.html").write_text(report_html(results, reference, tables, lang), encoding="utf-8")
+    printer = browser()
+    if printer is not None:
+        print_pdf(printer, staging / "report.html", staging / "report.pdf")
+
+
+def _workbook(report: Report, staging: Path) -> None:
+    from ..maps.workbook import write_workbook
+
+    results, reference, tables, lang = report
+    schools = schools_table(results[reference])
+    write_workbook(staging / "report.xlsx", results, reference, tables.summary, tables.indicators, schools, lang)
 
 
 def headless(printer: str, *arguments: str) -> list[str]:
