@@ -7,24 +7,14 @@ steps 1-4 of the cohort-component method (MODEL.md) for every draw and
 district, reading each cell once and writing it once, so a year costs about
 what copying the population costs. :func:`project_draws` loops it over the
 years; it agrees with :func:`placeplan.models.population.cohort_component`.
-
-The compiled kernel is cached in the user's cache folder (``NUMBA_CACHE_DIR``,
-by default ``~/.cache/placeplan/numba``), never beside this file: files written
-into an installed package outlive ``pip uninstall`` and would shadow a later
-editable install.
+Also compiled here: the moves between districts for every draw
+(:func:`move_draws`) and every stage's school ages (:func:`school_ages`).
 """
 
-import os
-from pathlib import Path
+import numpy as np
+from numpy.typing import NDArray
 
-os.environ.setdefault(
-    "NUMBA_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "placeplan" / "numba")
-)
-
-import numpy as np  # noqa: E402  (numba reads NUMBA_CACHE_DIR when it is imported)
-from numba import njit, prange  # noqa: E402
-from numpy.typing import NDArray  # noqa: E402
-
+from .compiled import njit, prange
 from .population import Flows, Projection
 
 Array = NDArray[np.float64]
@@ -268,122 +258,3 @@ def _school_ages(population: Array, first: NDArray[np.intp], last: NDArray[np.in
                     for a in range(first[k], last[k] + 1):
                         total += population[t, n, d, s, a]
                 out[k, t, n, d] = total
-
-
-def quantiles(values: Array, qs: tuple[float, ...]) -> Array:
-    """Exact quantiles over draws, as ``numpy.quantile`` computes them (its default, linear method), found by
-    bucket selection in compiled code: ``values`` ``[outer, draw, inner]`` gives ``[q, outer, inner]``.
-
-    Each cell's draws are counted into :data:`BUCKETS` equal buckets between their least and greatest
-    (bucketing keeps order), so the draw of any rank lies in a known bucket and is selected among the
-    few draws there: three passes over the draws instead of sorting them. A cell with a NaN among its
-    draws gets NaN (an area a stage does not plan).
-    """
-    out = np.empty((len(qs), values.shape[0], values.shape[2]))
-    _quantiles(values, np.asarray(qs, dtype=np.float64), out)
-    return out
-
-
-BUCKETS = 256
-"""Buckets of the selection: about four draws each in 1,000, so selecting within one is instant."""
-
-
-@njit(parallel=True, cache=True)
-def _quantiles(values: Array, qs: Array, out: Array) -> None:
-    outer, draws, inner = values.shape
-    for cell in prange(outer * inner):
-        o, i = cell // inner, cell % inner
-        sample = np.empty(draws)
-        least, greatest, missing = np.inf, -np.inf, False
-        for n in range(draws):
-            value = values[o, n, i]
-            sample[n] = value
-            missing = missing or np.isnan(value)
-            least, greatest = min(least, value), max(greatest, value)
-        if missing:
-            out[:, o, i] = np.nan
-            continue
-        ranks = np.empty(2 * len(qs), dtype=np.int64)  # the two draws each quantile lies between
-        weights = np.empty(len(qs))
-        for q in range(len(qs)):
-            at = (draws - 1) * qs[q]  # numpy's virtual index
-            below = min(max(int(np.floor(at)), 0), draws - 1)
-            ranks[2 * q], ranks[2 * q + 1], weights[q] = below, min(below + 1, draws - 1), at - np.floor(at)
-        ranked = _ranked(sample, ranks, least, greatest)
-        for q in range(len(qs)):
-            below, above, weight = ranked[2 * q], ranked[2 * q + 1], weights[q]
-            gap = above - below  # numpy's _lerp, from the nearer end
-            out[q, o, i] = above - gap * (1.0 - weight) if weight >= 0.5 else below + gap * weight
-
-
-@njit(cache=True)
-def _ranked(sample: Array, ranks: NDArray[np.int64], least: float, greatest: float) -> Array:
-    """The draws of ``ranks`` (0 the least) in ``sample``: selected among the draws of their bucket."""
-    found = np.empty(len(ranks))
-    span = greatest - least
-    if span == 0.0:  # all draws equal (half of a population's cells: those no uncertain input reaches)
-        found[:] = least
-        return found
-    scale = BUCKETS / span if span < np.inf else np.inf
-    if not np.isfinite(scale):  # too near or too far apart to bucket: select among all draws
-        for r in range(len(ranks)):
-            _select(sample, 0, len(sample) - 1, ranks[r])
-            found[r] = sample[ranks[r]]
-        return found
-    counts = np.zeros(BUCKETS + 1, dtype=np.int64)
-    for value in sample:
-        counts[min(int((value - least) * scale), BUCKETS - 1) + 1] += 1
-    starts = np.cumsum(counts)  # starts[b]: draws in buckets before b
-    bucket_of = np.searchsorted(starts, ranks, side="right") - 1
-    slot = np.full(BUCKETS, -1, dtype=np.int64)  # where each needed bucket's draws are gathered
-    offsets = np.zeros(len(ranks) + 1, dtype=np.int64)
-    needed = 0
-    for b in bucket_of:
-        if slot[b] < 0:
-            slot[b] = needed
-            offsets[needed + 1] = offsets[needed] + counts[b + 1]
-            needed += 1
-    gathered = np.empty(offsets[needed])
-    filled = offsets[:needed].copy()
-    for value in sample:
-        s = slot[min(int((value - least) * scale), BUCKETS - 1)]
-        if s >= 0:
-            gathered[filled[s]] = value
-            filled[s] += 1
-    for r in range(len(ranks)):
-        b = bucket_of[r]
-        at = offsets[slot[b]] + ranks[r] - starts[b]
-        _select(gathered, offsets[slot[b]], offsets[slot[b] + 1] - 1, at)
-        found[r] = gathered[at]
-    return found
-
-
-@njit(cache=True)
-def _select(sample: Array, low: int, high: int, k: int) -> None:
-    """Reorder ``sample[low:high + 1]`` so that ``sample[k]`` is its k-th smallest, smaller ones before it and
-    larger ones after (Hoare's selection with a median-of-three pivot)."""
-    while high > low:
-        middle = (low + high) // 2
-        if sample[middle] < sample[low]:
-            sample[middle], sample[low] = sample[low], sample[middle]
-        if sample[high] < sample[low]:
-            sample[high], sample[low] = sample[low], sample[high]
-        if sample[high] < sample[middle]:
-            sample[high], sample[middle] = sample[middle], sample[high]
-        pivot = sample[middle]
-        i, j = low, high
-        while i <= j:
-            while sample[i] < pivot:
-                i += 1
-            while sample[j] > pivot:
-                j -= 1
-            if i <= j:
-                sample[i], sample[j] = sample[j], sample[i]
-                i += 1
-                j -= 1
-        if k <= j:
-            high = j
-        elif k >= i:
-            low = i
-        else:
-            return

@@ -15,8 +15,9 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from ..models.ensemble import project_draws, quantiles, school_ages
+from ..models.ensemble import project_draws, school_ages
 from ..models.population import Array, Flows, Projection
+from ..models.quantiles import quantiles
 from ..scenarios.demography import PopulationInputs
 from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import RATES, Districts, Inputs

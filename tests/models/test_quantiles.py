@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from placeplan.models.ensemble import quantiles
+from placeplan.models.quantiles import quantiles
 
 DRAWS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=64),
