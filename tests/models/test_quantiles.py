@@ -1,11 +1,14 @@
 """Ensemble quantiles by bucket selection are numpy.quantile's, to the bit: ties, NaN, infinities, any q."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from placeplan.models.quantiles import quantiles
+
+pytestmark = pytest.mark.xdist_group("numba")  # one worker compiles the kernels (pytest -n auto --dist loadgroup)
 
 DRAWS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=64),

@@ -1,12 +1,15 @@
 """The fused ensemble step agrees with the reference cohort-component projection, draw by draw."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from placeplan.models.enrolment import school_age_population
 from placeplan.models.ensemble import project_draws, school_ages
 from placeplan.models.population import Flows, cohort_component
+
+pytestmark = pytest.mark.xdist_group("numba")  # one worker compiles the kernels (pytest -n auto --dist loadgroup)
 
 
 @settings(max_examples=25, deadline=None)

@@ -19,6 +19,8 @@ from placeplan.simulate.ensemble import run_ensemble
 
 from ..conftest import SCENARIO, write_given, write_tiny
 
+pytestmark = pytest.mark.xdist_group("numba")  # one worker compiles the kernels (pytest -n auto --dist loadgroup)
+
 UNCERTAINTY = {"tfr": 0.2, "migration_scale": 0.5, "housing_delivery": 0.3, "housing_delay": 2}
 MIGRATION = "district,sex,age,net_migrants\n1,male,8,60\n2,female,7,-40\n"
 PROFILE = "age,share\n6,0.5\n9,0.5\n"

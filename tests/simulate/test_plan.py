@@ -79,6 +79,7 @@ def test_plan_yaml_extends_the_scenario_with_the_chosen_actions(planned):
     assert sum(a["district"] == "1" for a in builds) <= 1  # the site limit
 
 
+@pytest.mark.xdist_group("numba")
 def test_a_robust_plan_covers_a_quantile_of_the_ensemble(tmp_path):
     stages = {**SCENARIO["stages"], "primary": PRIMARY}
     changes = {"stages": stages, "plan": PLAN, "uncertainty": {"migration_scale": 0.5}}

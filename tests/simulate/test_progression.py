@@ -214,6 +214,7 @@ def test_housing_developments_add_pupils_to_a_grade_progression_forecast(tmp_pat
     assert pupils.values == pytest.approx([600, 600, 700, 700])
 
 
+@pytest.mark.xdist_group("numba")
 def test_ensembles_replay_past_errors_of_grade_progression(tmp_path):
     noisy = HISTORY.replace("1,1,2016,100", "1,1,2016,120").replace("1,1,2019,100", "1,1,2019,90")
     path = _scenario(tmp_path)
