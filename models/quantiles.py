@@ -23,7 +23,7 @@ def quantiles(values: Array, qs: tuple[float, ...]) -> Array:
     draws gets NaN (an area a stage does not plan).
     """
     out = np.empty((len(qs), values.shape[0], values.shape[2]))
-    _quantiles(values, np.asarray(qs, dtype=np.float64), out)
+    _quantiles(np.ascontiguousarray(values), np.asarray(qs, dtype=np.float64), out)  # one layout: one compile
     return out
 
 
