@@ -83,11 +83,24 @@ def _geojson(path: str) -> Read:
     if not isinstance(features, list) or not all(isinstance(feature, dict) for feature in features):
         raise ValueError("not a GeoJSON FeatureCollection: no list of features")
     properties = [feature.get("properties") or {} for feature in features]
+    for i, row in enumerate(properties, 1):
+        if not isinstance(row, dict):
+            raise ValueError(f"feature {i}: its properties are not an object of names and values")
     fields = list(dict.fromkeys(name for row in properties for name in row))
     columns = [[row.get(name) for row in properties] for name in fields]
     geometries = [None if f.get("geometry") is None else json.dumps(f["geometry"]) for f in features]
+    try:
+        shapes = shapely.from_geojson(geometries)
+    except shapely.errors.GEOSException:
+        for i, (geometry, row) in enumerate(zip(geometries, properties, strict=True), 1):
+            try:
+                shapely.from_geojson(geometry)
+            except shapely.errors.GEOSException as error:
+                reason = str(error).rsplit("] ", 1)[-1].strip("'")  # GEOS's words, without its JSON library's codes
+                raise ValueError(f"feature {i} (code {row.get('code')}): not a GeoJSON geometry: {reason}") from None
+        raise
     named = collection.get("crs") or {}  # a CRS by name: GeoJSON before RFC 7946
-    return fields, columns, shapely.from_geojson(geometries), (named.get("properties") or {}).get("name")
+    return fields, columns, shapes, (named.get("properties") or {}).get("name")
 
 
 def _gdal(path: str) -> Read:

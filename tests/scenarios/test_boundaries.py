@@ -1,5 +1,6 @@
 """Boundaries read the same whatever the file: GeoJSON (json and shapely) or GeoPackage (GDAL), in degrees."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -59,6 +60,32 @@ def test_projected_coordinates_with_their_crs_come_back_in_degrees(taiyuan):
 def test_a_file_that_is_not_a_feature_collection_is_one_message(taiyuan, text, reason, monkeypatch):
     monkeypatch.chdir(taiyuan)
     (taiyuan / "broken.geojson").write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        _shapes(taiyuan, "broken.geojson")
+    assert str(error.value) == f"baseline.yaml: boundaries: broken.geojson: cannot read ({reason})"
+
+
+@pytest.mark.parametrize(
+    ("geometry", "properties", "reason"),
+    [
+        ({"type": "Polygon"}, None, "feature 1 (code 140105): not a GeoJSON geometry: key 'coordinates' not found"),
+        ("abc", None, "feature 1 (code 140105): not a GeoJSON geometry: cannot use at() with string"),
+        (
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]},
+            None,
+            "feature 1 (code 140105): not a GeoJSON geometry: IllegalArgumentException: Points of LinearRing do not "
+            "form a closed linestring",
+        ),
+        (None, ["140105"], "feature 1: its properties are not an object of names and values"),
+    ],
+)
+def test_a_broken_feature_is_named_by_its_number_and_code(taiyuan, geometry, properties, reason, monkeypatch):
+    monkeypatch.chdir(taiyuan)
+    collection = json.loads((TAIYUAN / "districts.geojson").read_text(encoding="utf-8"))
+    first = collection["features"][0]
+    first["geometry"] = first["geometry"] if geometry is None else geometry
+    first["properties"] = first["properties"] if properties is None else properties
+    (taiyuan / "broken.geojson").write_text(json.dumps(collection), encoding="utf-8")
     with pytest.raises(ScenarioError) as error:
         _shapes(taiyuan, "broken.geojson")
     assert str(error.value) == f"baseline.yaml: boundaries: broken.geojson: cannot read ({reason})"
