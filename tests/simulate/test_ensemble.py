@@ -13,7 +13,6 @@ from placeplan.scenarios import load, read_inputs
 from placeplan.scenarios.schema import Uncertainty
 from placeplan.simulate import simulate
 from placeplan.simulate.cli import main
-from placeplan.simulate.distributed import cluster
 from placeplan.simulate.draws import draw
 from placeplan.simulate.ensemble import run_ensemble
 
@@ -86,11 +85,22 @@ def test_quantiles_and_p_shortage_match_brute_force(ensemble, brute_force):
     assert (ensemble["gap_p95"] > ensemble["gap_p5"]).sel(stage="primary", area=["1", "2"], year=2023).all()
 
 
-def test_same_seed_same_result_whatever_the_chunks_or_workers(tmp_path, ensemble):
+@pytest.fixture(scope="module")
+def existing():
+    """A real Dask cluster of two worker processes, started once for the tests that use one."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as local:
+        yield local
+
+
+def test_same_seed_same_result_whatever_the_chunks_or_workers(tmp_path, ensemble, existing):
     inputs = read_inputs(load(_scenario(tmp_path)))
     one_district_per_chunk = run_ensemble(inputs, DRAWS, SEED, budget=1.0)
     xr.testing.assert_identical(one_district_per_chunk, ensemble)
-    with cluster(workers=2) as client:
+    from dask.distributed import Client
+
+    with Client(existing) as client:
         distributed = run_ensemble(read_inputs(load(_scenario(tmp_path))), DRAWS, SEED, client=client, budget=1.0)
     xr.testing.assert_identical(distributed, ensemble)
 
@@ -118,13 +128,10 @@ def test_a_sweep_on_a_local_cluster_writes_every_scenario(tmp_path, monkeypatch)
     assert (tmp_path / "results" / "other" / "results.csv").is_file()
 
 
-def test_run_on_an_existing_scheduler_matches_the_single_process_result(tmp_path):
-    from dask.distributed import LocalCluster
-
+def test_run_on_an_existing_scheduler_matches_the_single_process_result(tmp_path, existing):
     scenario = _scenario(tmp_path / "s")
-    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as existing:
-        args = ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--scheduler", existing.scheduler_address]
-        result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "remote")])
+    args = ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--scheduler", existing.scheduler_address]
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "remote")])
     assert result.exit_code == 0, result.output
     local = CliRunner().invoke(
         main, ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--out", str(tmp_path / "local")]
