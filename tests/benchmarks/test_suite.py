@@ -5,9 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[2]
 
 
+@pytest.mark.xdist_group("numba")  # it compiles the kernels the ensemble tests then load from numba's cache
 def test_scale_prints_one_json_line_and_the_naive_reference_agrees():
     command = [sys.executable, "-m", "benchmarks.scale", "--districts", "5", "--years", "3", "--draws", "3", "--naive"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
