@@ -90,7 +90,7 @@ def existing():
     """A real Dask cluster of two worker processes, started once for the tests that use one."""
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as local:
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as local:
         yield local
 
 
