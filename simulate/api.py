@@ -161,7 +161,6 @@ def plan_scenario(
     from ..maps.plan import plan_pictures
     from ..models.plan_solver import NoPlan, solve
     from . import engine, outputs, plan
-    from .ensemble import run_ensemble
     from .plan_inputs import problem
     from .publish import publishing
 
@@ -172,6 +171,8 @@ def plan_scenario(
         baseline = engine.run(inputs)
         demand = None
         if draws is not None:
+            from .ensemble import run_ensemble  # numba, only for ensembles
+
             ensemble = run_ensemble(inputs, draws, seed, log=log, plan_quantile=quantile)
             demand = xr.Dataset({name: ensemble[f"{name}_q"] for name in ("enrolment", "public_choice")})
         built, groups = problem(inputs, baseline, options, demand)
