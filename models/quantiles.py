@@ -73,18 +73,22 @@ def _ranked(sample: Array, ranks: NDArray[np.int64], least: float, greatest: flo
             _select(sample, 0, len(sample) - 1, ranks[r])
             found[r] = sample[ranks[r]]
         return found
-    counts = np.zeros(BUCKETS + 1, dtype=np.int64)
-    for value in sample:
-        counts[min(int((value - least) * scale), BUCKETS - 1) + 1] += 1
-    starts = np.cumsum(counts)  # starts[b]: draws in buckets before b
-    bucket_of = np.searchsorted(starts, ranks, side="right") - 1
+    starts = np.zeros(BUCKETS + 1, dtype=np.int64)  # starts[b]: draws in buckets before b (plain loops compile
+    for value in sample:  # quicker than numpy's cumsum and searchsorted)
+        starts[min(int((value - least) * scale), BUCKETS - 1) + 1] += 1
+    for b in range(1, BUCKETS + 1):
+        starts[b] += starts[b - 1]
+    bucket_of = np.zeros(len(ranks), dtype=np.int64)
+    for r in range(len(ranks)):
+        while starts[bucket_of[r] + 1] <= ranks[r]:
+            bucket_of[r] += 1
     slot = np.full(BUCKETS, -1, dtype=np.int64)  # where each needed bucket's draws are gathered
     offsets = np.zeros(len(ranks) + 1, dtype=np.int64)
     needed = 0
-    for b in bucket_of:
-        if slot[b] < 0:
-            slot[b] = needed
-            offsets[needed + 1] = offsets[needed] + counts[b + 1]
+    for bucket in bucket_of:
+        if slot[bucket] < 0:
+            slot[bucket] = needed
+            offsets[needed + 1] = offsets[needed] + starts[bucket + 1] - starts[bucket]
             needed += 1
     gathered = np.empty(offsets[needed])
     filled = offsets[:needed].copy()
