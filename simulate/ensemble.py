@@ -2,8 +2,9 @@
 
 Districts are processed in chunks that keep each planning area whole, so
 memory grows with the chunk, not with the number of districts; each chunk
-holds all draws and is reduced to exact quantiles (by selection, compiled) before the next. Chunks may
-run on a Dask cluster; the draws do not depend on the chunking.
+holds all draws and is reduced to exact quantiles (by compiled selection)
+before the next. Chunks may run on a Dask cluster; the draws do not depend on
+the chunking.
 """
 
 import threading
@@ -273,8 +274,10 @@ def run_ensemble(
         results = (run_chunk(part, perturbation, plan_quantile) for part in parts)
     else:
         results = client.gather(client.map(run_chunk, list(parts), draws=perturbation, plan_quantile=plan_quantile))
-    merged = _merge(inputs, groups, results, areas(inputs.stages)[0])
-    _WORKSPACE.memory = None
+    try:
+        merged = _merge(inputs, groups, results, areas(inputs.stages)[0])
+    finally:
+        _WORKSPACE.memory = None  # the projection memory goes with the run, finished or not
     projection = Projection(*(merged.pop(f"projection.{f}") for f in Projection.__dataclass_fields__))
     extra = ("_p5", "_p95", "_q")
     banded = {name: merged.pop(name) for name in list(merged) if name.endswith(extra) or name == "p_shortage"}
