@@ -12,6 +12,7 @@ Table paths are resolved relative to the file that names them.
 """
 
 import difflib
+import json
 import os
 import types
 import typing
@@ -134,8 +135,7 @@ def compose(
     merged: dict[str, Any] = {}
     origins: Origins = {}
     overrides: dict[str, tuple[dict[str, Any], Path]] = {}
-    parents = document.get("extends") or []
-    for parent in [parents] if isinstance(parents, str) else parents:
+    for parent in _names(document, "extends", "a file name", path):
         parent_path = absolute(path.parent / str(parent))
         if not parent_path.is_file():
             raise ScenarioError(f"{shown(path)}: extends: {parent}: no such file")
@@ -149,8 +149,7 @@ def compose(
     if not isinstance(own, dict) or not all(isinstance(v, dict) for v in own.values()):
         raise ScenarioError(f"{shown(path)}: overrides: must map option names to mappings of keys")
     overrides.update({name: (keys, path) for name, keys in own.items()})
-    options = document.get("options") or []
-    options = [options] if isinstance(options, str) else list(options)
+    options = _names(document, "options", "an option name", path)
     set_by: dict[tuple[str, ...], str] = {}
     for option in options:
         if option not in overrides:
@@ -174,6 +173,16 @@ def compose(
     merged["options"] = [*merged.get("options", []), *options]
     merge(merged, {k: v for k, v in document.items() if k not in MERGE_KEYS}, origins, path)
     return merged, origins, overrides
+
+
+def _names(document: dict[str, Any], key: str, what: str, path: Path) -> list[str]:
+    """``document[key]``: one name or a list of names (none when absent)."""
+    value = document.get(key) or []
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        written = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, list | dict) else value
+        raise ScenarioError(f"{shown(path)}: {key}: {written} is not {what} or a list of them")
+    return names
 
 
 def _did_you_mean(word: str, allowed: Any) -> str:

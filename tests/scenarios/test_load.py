@@ -65,6 +65,28 @@ def test_unknown_option_suggests_the_closest(tiny):
         load(child)
 
 
+@pytest.mark.parametrize(
+    ("key", "written", "message"),
+    [
+        ("options", "3000", "options: 3000 is not an option name or a list of them"),
+        ("options", "2020-01-01", "options: 2020-01-01 is not an option name or a list of them"),
+        ("options", "[higher, 1]", 'options: ["higher", 1] is not an option name or a list of them'),
+        ("options", "{higher: 1}", 'options: {"higher": 1} is not an option name or a list of them'),
+        ("extends", "2.5", "extends: 2.5 is not a file name or a list of them"),
+        ("extends", "[[scenario.yaml]]", 'extends: [["scenario.yaml"]] is not a file name or a list of them'),
+    ],
+)
+def test_extends_and_options_name_files_and_options(tiny, key, written, message):
+    """Found by fuzzing: a number, a date or a mapping here used to crash with a traceback."""
+    child = tiny.parent / "child.yaml"
+    others = {"extends": "extends: scenario.yaml", "options": ""}
+    others[key] = f"{key}: {written}"
+    child.write_text("\n".join(others.values()) + "\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        load(child)
+    assert str(error.value) == f"{shown(child)}: {message}"
+
+
 def test_null_removes_an_inherited_key(tmp_path):
     tiny = write_tiny(tmp_path, {"actions": {"x": {"action": "close", "school": "P1", "year": 2021}}})
     child = _write(tmp_path / "child.yaml", {"extends": "scenario.yaml", "actions": {"x": None}})
