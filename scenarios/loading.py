@@ -186,8 +186,10 @@ def _names(document: dict[str, Any], key: str, what: str, path: Path) -> list[st
 
 
 def _did_you_mean(word: str, allowed: Any) -> str:
-    close = difflib.get_close_matches(str(word), [str(a) for a in allowed], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean 'x'?)`` for the allowed word closest to ``word``, whatever its case."""
+    spelled = {str(a).lower(): str(a) for a in allowed}
+    close = difflib.get_close_matches(str(word).lower(), spelled, n=1)
+    return f" (did you mean {spelled[close[0]]!r}?)" if close else ""
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -202,19 +204,45 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The keys allowed at ``loc`` (a pydantic error location) of the schema."""
-    current: Any = model
+def _members(annotation: Any) -> tuple[Any, ...]:
+    """The types a union allows (itself when it is not one), without None."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
+    return (annotation,)
+
+
+def _walk(loc: tuple[Any, ...]) -> tuple[tuple[str, ...], Any]:
+    """A pydantic error location as the planner's key path (without the names pydantic gives the members of
+    a union, such as ``str`` or ``Titles``), and the type the schema has there (None when unknown)."""
+    current: Any = Scenario
+    keys: list[str] = []
     for part in loc:
+        member = next((m for m in _members(current) if getattr(m, "__name__", None) == part), None)
+        if member is not None and len(_members(current)) > 1:
+            current = member
+            continue
+        keys.append(str(part))
         current = _unwrap(current)
         if _is_model(current) and str(part) in current.model_fields:
             current = current.model_fields[str(part)].annotation
         elif typing.get_origin(current) is dict:
             current = typing.get_args(current)[1]
         else:
-            return []
-    current = _unwrap(current)
-    return list(current.model_fields) if _is_model(current) else []
+            current = None
+    return tuple(keys), current
+
+
+def _what(annotation: Any) -> str:
+    """A type as a planner reads it: ``a text``, ``a mapping of en, zh``."""
+    names = {str: "a text", int: "a whole number", float: "a number", bool: "true or false"}
+    if _is_model(annotation):
+        return f"a mapping of {', '.join(annotation.model_fields)}"
+    return names.get(annotation, "a mapping" if typing.get_origin(annotation) is dict else str(annotation))
+
+
+def _written(value: Any) -> str:
+    """A value as the planner wrote it (a date as 2020-01-01, not datetime.date(2020, 1, 1))."""
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _origin(origins: Origins, loc: tuple[str, ...], default: Path) -> Path:
@@ -231,18 +259,44 @@ def describe(error: ValidationError, origins: Origins, path: Path) -> str:
     An unknown key comes first: a misspelled required key is reported as the misspelling, not as missing.
     """
     errors = error.errors()
-    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = tuple(str(part) for part in first["loc"])
-    where = f"{shown(_origin(origins, loc, path))}: {'.'.join(loc) or '(top level)'}"
+    at_union = [bool(e["loc"]) and _walk(e["loc"])[0] == _walk(e["loc"][:-1])[0] for e in errors]  # at a member
+    inside = [e for e, tag in zip(errors, at_union, strict=True) if not tag]  # within the member that fits
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), inside[0] if inside else errors[0])
+    keys, expected = _walk(first["loc"])
+    where = f"{shown(_origin(origins, keys, path))}: {'.'.join(keys) or '(top level)'}"
+    if not inside:  # no member of a union fits
+        _, union = _walk(first["loc"][:-1])
+        alternatives = " or ".join(_what(member) for member in _members(union))
+        return f"{where}: must be {alternatives} (got {_written(first['input'])})"
     if first["type"] == "extra_forbidden":
-        allowed = [key for key in _allowed_keys(Scenario, first["loc"][:-1]) if key != "options"]
-        return f"{where}: unknown key{_did_you_mean(loc[-1], allowed)}; allowed: {', '.join(allowed)}"
+        _, parent = _walk(first["loc"][:-1])
+        allowed = list(_unwrap(parent).model_fields) if _is_model(_unwrap(parent)) else []
+        allowed = [key for key in allowed if key != "options"] + (list(MERGE_KEYS) if len(keys) == 1 else [])
+        return f"{where}: unknown key{_did_you_mean(keys[-1], allowed)}; allowed: {', '.join(allowed)}"
     if first["type"] == "missing":
         return f"{where}: missing; this key is required"
+    if first["type"] in TYPES:
+        wanted = _unwrap(expected) if first["type"] in ("model_type", "dict_type") else TYPES[first["type"]]
+        return f"{where}: must be {_what(wanted)} (got {_written(first['input'])})"
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
-    shown_value = "" if isinstance(value, dict | list) or first["type"] == "value_error" else f" (got {value!r})"
-    return f"{where}: {message}{shown_value}"
+    quiet = isinstance(value, dict | list) or first["type"] == "value_error"  # the message names the value
+    return f"{where}: {message}" + ("" if quiet else f" (got {_written(value)})")
+
+
+TYPES = {
+    "string_type": str,
+    "int_type": int,
+    "int_parsing": int,
+    "int_from_float": int,
+    "float_type": float,
+    "float_parsing": float,
+    "bool_type": bool,
+    "bool_parsing": bool,
+    "model_type": dict,
+    "dict_type": dict,
+}
+"""pydantic's errors of a value of the wrong kind, and the kind wanted (a mapping: the schema's, there)."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The command line: outputs of a run, and one clear message with exit code 2 for every input mistake."""
 
+import datetime
 import json
 from pathlib import Path
 
@@ -104,7 +105,8 @@ BAD_INPUT = {
         {"school": "schools.csv"},
         None,
         "scenario.yaml: school: unknown key (did you mean 'schools'?); allowed: name, title, base_year, end_year, "
-        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, plan, uncertainty",
+        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, plan, uncertainty, "
+        "extends, options, overrides",
     ),
     "share above 1": (
         {"stages": {"primary": {"ages": [6, 11], "public_share": {2020: 0.5, 2025: 1.5}}}},
@@ -315,11 +317,37 @@ BAD_INPUT = {
         "classes, places, pupils, inclusive, opens, closes, teachers, max_classes, boarding_places, lon, lat, "
         "convertible",
     ),
+    "top key in capitals": (
+        {"NAME": "x"},
+        None,
+        "scenario.yaml: NAME: unknown key (did you mean 'name'?); allowed: name, title, base_year, end_year, "
+        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, plan, uncertainty, "
+        "extends, options, overrides",
+    ),
+    "title a number": ({"title": 3000}, None, "scenario.yaml: title: must be a text or a mapping of en, zh (got 3000)"),
+    "title in an unknown language": (
+        {"title": {"en": "A", "fr": "B"}},
+        None,
+        "scenario.yaml: title.fr: unknown key; allowed: en, zh",
+    ),
+    "name a date": ({"name": datetime.date(2020, 1, 1)}, None, "scenario.yaml: name: must be a text (got 2020-01-01)"),
+    "year with a fraction": (
+        {"end_year": 2025.5},
+        None,
+        "scenario.yaml: end_year: must be a whole number (got 2025.5)",
+    ),
+    "action a number": (
+        {"actions": {"a": -5}},
+        None,
+        "scenario.yaml: actions.a: must be a mapping of action, year, until, school, district, stage, classes, "
+        "places, name, into, lon, lat, boarding_places, area, to, pupils, land_cost (got -5)",
+    ),
     "misspelled required key": (
         {"end_yaer": 2023, "end_year": None},
         None,
         "scenario.yaml: end_yaer: unknown key (did you mean 'end_year'?); allowed: name, title, base_year, end_year, "
-        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, plan, uncertainty",
+        "currency, districts, boundaries, population, housing, stages, schools, actions, targets, plan, uncertainty, "
+        "extends, options, overrides",
     ),
     "housing completed in 1900": (
         {
