@@ -60,16 +60,19 @@ class Table:
             raise ScenarioError(f"{key}: {shown(path)}: no such file")
         try:
             frame = _read_frame(path)
+        except pd.errors.EmptyDataError:
+            names = f" ({', '.join(columns)})" if columns else ""
+            raise ScenarioError(f"{shown(path)}: is empty; its first row must name its columns{names}") from None
         except (pd.errors.ParserError, ValueError, OSError) as error:
             raise ScenarioError(f"{shown(path)}: cannot read table: {str(error).splitlines()[0]}") from None
         frame.columns = [str(c).strip() for c in frame.columns]
         frame = frame.apply(lambda column: column.str.strip())
+        missing = {c.lower(): c for c in columns if c not in frame.columns}
         for column in frame.columns:
-            missing = [c for c in columns if c not in frame.columns]
-            close = difflib.get_close_matches(column, missing, n=1, cutoff=0.8)
+            close = difflib.get_close_matches(column.lower(), missing, n=1, cutoff=0.8)
             if column not in columns and close:
                 raise ScenarioError(
-                    f"{shown(path)}: unknown column {column!r} (did you mean {close[0]!r}?); "
+                    f"{shown(path)}: unknown column {column!r} (did you mean {missing[close[0]]!r}?); "
                     f"columns: {', '.join(columns)}"
                 )
         return cls(path, frame, label)
@@ -83,9 +86,9 @@ class Table:
         """Fail unless every column is present."""
         missing = [c for c in columns if c not in self.frame]
         if missing:
-            raise ScenarioError(
-                f"{shown(self.path)}: missing column {', '.join(missing)}; has {', '.join(self.frame.columns)}"
-            )
+            columns = enumerate(self.frame.columns, start=1)
+            has = [f"(no name, column {i})" if c.startswith("Unnamed: ") else c for i, c in columns]
+            raise ScenarioError(f"{shown(self.path)}: missing column {', '.join(missing)}; has {', '.join(has)}")
         if self.frame.empty:
             raise ScenarioError(f"{shown(self.path)}: has no rows")
 

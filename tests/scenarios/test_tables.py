@@ -42,3 +42,21 @@ def test_blank_cells_take_the_default_or_are_an_error(tmp_path):
 def test_other_formats_are_refused(tmp_path):
     with pytest.raises(ScenarioError, match=r"unsupported table format '.ods'; use .csv or .xlsx"):
         Table.read(tmp_path / "x.ods", "schools")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "districts.csv: is empty; its first row must name its columns (code, name)"),
+        ("code,,name\n1,2,3\n", "districts.csv: missing column names; has code, (no name, column 2), name"),
+        ("CODE,Name\n1,a\n", "districts.csv: unknown column 'CODE' (did you mean 'code'?); columns: code, name"),
+    ],
+    ids=["empty file", "blank header", "header in capitals"],
+)
+def test_what_is_wrong_with_the_header_is_named(tmp_path, text, message):
+    """Found by fuzzing: pandas' own words ("No columns to parse", "Unnamed: 1") used to reach the planner."""
+    path = tmp_path / "districts.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        Table.read(path, "districts", columns=("code", "name")).require("code", "names")
+    assert str(error.value).endswith(message)
