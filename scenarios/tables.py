@@ -86,8 +86,8 @@ class Table:
         """Fail unless every column is present."""
         missing = [c for c in columns if c not in self.frame]
         if missing:
-            columns = enumerate(self.frame.columns, start=1)
-            has = [f"(no name, column {i})" if c.startswith("Unnamed: ") else c for i, c in columns]
+            named = enumerate(self.frame.columns, start=1)
+            has = [f"(no name, column {i})" if c.startswith("Unnamed: ") else c for i, c in named]
             raise ScenarioError(f"{shown(self.path)}: missing column {', '.join(missing)}; has {', '.join(has)}")
         if self.frame.empty:
             raise ScenarioError(f"{shown(self.path)}: has no rows")
