@@ -278,6 +278,9 @@ def describe(error: ValidationError, origins: Origins, path: Path) -> str:
     if first["type"] in TYPES:
         wanted = _unwrap(expected) if first["type"] in ("model_type", "dict_type") else TYPES[first["type"]]
         return f"{where}: must be {_what(wanted)} (got {_written(first['input'])})"
+    if first["type"] in BOUNDS:
+        (bound,) = first["ctx"].values()
+        return f"{where}: must be {BOUNDS[first['type']]} {bound:g} (got {_written(first['input'])})"
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
     quiet = isinstance(value, dict | list) or first["type"] == "value_error"  # the message names the value
@@ -297,6 +300,13 @@ TYPES = {
     "dict_type": dict,
 }
 """pydantic's errors of a value of the wrong kind, and the kind wanted (a mapping: the schema's, there)."""
+BOUNDS = {
+    "greater_than": "more than",
+    "greater_than_equal": "at least",
+    "less_than": "less than",
+    "less_than_equal": "at most",
+}
+"""pydantic's errors of a value out of bounds, in words."""
 
 
 @dataclass(frozen=True)

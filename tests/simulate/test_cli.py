@@ -336,6 +336,15 @@ BAD_INPUT = {
         None,
         "scenario.yaml: end_year: must be a whole number (got 2025.5)",
     ),
+    "latitude past the pole": (
+        {
+            "actions": {
+                "a": {"action": "build", "district": "A", "stage": "primary", "classes": 2, "year": 2021, "lat": 100}
+            }
+        },
+        None,
+        "scenario.yaml: actions.a.lat: must be at most 90 (got 100)",
+    ),
     "action a number": (
         {"actions": {"a": -5}},
         None,
