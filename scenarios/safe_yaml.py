@@ -3,9 +3,11 @@
 - duplicate keys in a mapping, at any depth, are an error (YAML would keep the last silently);
 - anchors and aliases may not expand the document beyond ``MAX_NODES`` nodes (a "billion laughs" file of a
   few hundred bytes would otherwise grow to gigabytes), nor nest deeper than ``MAX_DEPTH``;
+- numbers in exponent form (``6e4``) are numbers, as YAML 1.2 reads them;
 - files larger than ``MAX_BYTES`` are refused, and a file that is not UTF-8 gets a hint (GBK is common).
 """
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,13 @@ class _Loader(yaml.SafeLoader):
                 raise Refused(problem, key_node.start_mark)
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
+
+
+_Loader.add_implicit_resolver(  # YAML 1.2 numbers: 6e4 and 1.5E3 are numbers, as a planner means them (YAML 1.1,
+    "tag:yaml.org,2002:float",  # which PyYAML reads, wants 6.0e+4 and would read 6e4 as text)
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def text_of(path: Path) -> str:

@@ -1,11 +1,12 @@
 """Loading scenario files: merge order, paths relative to each file, and errors that say where."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
-from placeplan.scenarios import ScenarioError, load
+from placeplan.scenarios import ScenarioError, load, safe_yaml
 from placeplan.scenarios.loading import shown
 
 from ..conftest import write_tiny
@@ -129,3 +130,12 @@ def test_shipped_scenarios_by_name():
     assert load("taiyuan/class_size").scenario.name == "class_size"
     with pytest.raises(ScenarioError, match="not a scenario file .* shipped: taiyuan/all_policies, taiyuan/baseline, "):
         load("nowhere")
+
+
+def test_numbers_in_exponent_form_are_numbers(tiny):
+    """``cost_per_place: 1e3`` is a thousand, as in YAML 1.2 (YAML 1.1, which PyYAML reads, would take it as text)."""
+    tiny.write_text(tiny.read_text().replace("cost_per_place: 1000", "cost_per_place: 1e3"), encoding="utf-8")
+    assert "1e3" in tiny.read_text()
+    assert load(tiny).scenario.stages["primary"].cost_per_place.default == ((0, 1000.0),)
+    read = safe_yaml.load("a: 1.5E3\nb: -2e-3\nc: 6e\nd: e5\ne: 2020-01-01\n")
+    assert read == {"a": 1500.0, "b": -0.002, "c": "6e", "d": "e5", "e": datetime.date(2020, 1, 1)}
