@@ -234,7 +234,7 @@ def _walk(loc: tuple[Any, ...]) -> tuple[tuple[str, ...], Any]:
 
 def _what(annotation: Any) -> str:
     """A type as a planner reads it: ``a text``, ``a mapping of en, zh``."""
-    names = {str: "a text", int: "a whole number", float: "a number", bool: "true or false"}
+    names = {str: "a text", int: "a whole number", float: "a number", bool: "true or false", list: "a list"}
     if _is_model(annotation):
         return f"a mapping of {', '.join(annotation.model_fields)}"
     return names.get(annotation, "a mapping" if typing.get_origin(annotation) is dict else str(annotation))
@@ -298,6 +298,8 @@ TYPES = {
     "bool_parsing": bool,
     "model_type": dict,
     "dict_type": dict,
+    "list_type": list,
+    "tuple_type": list,
 }
 """pydantic's errors of a value of the wrong kind, and the kind wanted (a mapping: the schema's, there)."""
 BOUNDS = {

@@ -345,6 +345,11 @@ BAD_INPUT = {
         None,
         "scenario.yaml: actions.a.lat: must be at most 90 (got 100)",
     ),
+    "standard sizes not a list": (
+        {"plan": {"sizes": {"primary": "abc"}}},
+        None,
+        "scenario.yaml: plan.sizes.primary: must be a list (got 'abc')",
+    ),
     "action a number": (
         {"actions": {"a": -5}},
         None,
