@@ -289,7 +289,9 @@ def chart(
 @main.command()
 @click.argument("result_dir", type=RESULT_DIR)
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="GeoPackage (default RESULT_DIR/gap.gpkg)."
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="GeoPackage (default RESULT_DIR/gap.gpkg; suffix .gpkg).",
 )
 @click.option("--figure", type=click.Choice(list(FIGURES)), default="gap", show_default=True, help="Figure exported.")
 def export(result_dir: Path, out: Path | None, figure: str) -> None:
@@ -299,7 +301,7 @@ def export(result_dir: Path, out: Path | None, figure: str) -> None:
     from .publish import staged
 
     result = read_result(result_dir)
-    target = out or result_dir / "gap.gpkg"
+    target = (out or result_dir / "gap").with_suffix(".gpkg")  # as map and chart set their files' suffixes
     with staged(target) as path:
         gap_layers(result, path, figure)
     click.echo(str(target))

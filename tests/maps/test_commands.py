@@ -82,6 +82,9 @@ def test_export_writes_one_layer_per_stage_with_a_column_per_year(result_dirs):
     assert list(primary.columns) == ["area", "name", "name_en", "gap_2020", "gap_2021", "geometry"]
     assert primary["gap_2021"].tolist() == [200, -100]
     assert primary["name"].tolist() == ["甲区", "乙区"]
+    named = invoke("export", ref, "--out", str(ref / "layers.csv"))  # the suffix is set, as map and chart set it
+    assert named.exit_code == 0 and named.output.strip() == str(ref / "layers.gpkg")
+    assert [name for name, _ in pyogrio.list_layers(ref / "layers.gpkg")] == layers
 
 
 def test_comparison_differences_by_hand():
