@@ -47,8 +47,12 @@ def read_boundaries(loaded: Loaded, districts: "Districts", warnings: list[str])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, shapely.errors.GEOSException) as error:
         raise ScenarioError(f"{where}: cannot read ({(str(error) or type(error).__name__).splitlines()[0]})") from None
     if "code" not in fields:
-        raise ScenarioError(f"{shown(path)}: no 'code' property; has {', '.join(fields)}")
+        has = f"has {', '.join(fields)}" if fields else "its features have no properties"
+        raise ScenarioError(f"{shown(path)}: no 'code' property (the district code of each shape); {has}")
     codes = [str(code) for code in columns[fields.index("code")]]
+    blank = next((i for i, code in enumerate(codes, 1) if code in ("", "None", "nan")), None)
+    if blank is not None:
+        raise ScenarioError(f"{shown(path)}: feature {blank} has no code; each shape needs its district's code")
     extra = sorted(set(codes) - set(districts.codes))
     missing = sorted(set(districts.codes) - set(codes))
     if extra or missing:
@@ -126,15 +130,24 @@ def _in_degrees(shapes: Any, crs: str | None, name: str) -> Any:
 
     if crs is not None:
         from pyproj import CRS, Transformer
+        from pyproj.exceptions import CRSError
 
-        if not CRS.from_user_input(crs).is_geographic:
+        try:
+            geographic = CRS.from_user_input(crs).is_geographic
+        except CRSError:
+            raise ScenarioError(
+                f"{name}: its CRS {crs!r} is not a coordinate system PROJ knows; save it in EPSG:4326 "
+                "(longitude and latitude) or with an EPSG code"
+            ) from None
+        if not geographic:
             to_degrees = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
             return shapely.transform(shapes, lambda xy: np.column_stack(to_degrees.transform(xy[:, 0], xy[:, 1])))
     west, south, east, north = shapely.total_bounds(shapes)
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        named = "the file names no CRS" if crs is None else f"though the file names {crs}"
         raise ScenarioError(
             f"{name}: coordinates run {west:,.0f}..{east:,.0f} by {south:,.0f}..{north:,.0f}, not longitude and "
-            "latitude, and the file names no CRS; save it with its CRS (or in EPSG:4326)"
+            f"latitude, and {named}; save it with its CRS (or in EPSG:4326)"
         )
     return shapes
 

@@ -89,3 +89,51 @@ def test_a_broken_feature_is_named_by_its_number_and_code(taiyuan, geometry, pro
     with pytest.raises(ScenarioError) as error:
         _shapes(taiyuan, "broken.geojson")
     assert str(error.value) == f"baseline.yaml: boundaries: broken.geojson: cannot read ({reason})"
+
+
+@pytest.mark.parametrize(
+    ("crs", "message"),
+    [
+        (
+            "nonsense",
+            "broken.geojson: its CRS 'nonsense' is not a coordinate system PROJ knows; save it in EPSG:4326 "
+            "(longitude and latitude) or with an EPSG code",
+        ),
+        (
+            "EPSG:999999",
+            "broken.geojson: its CRS 'EPSG:999999' is not a coordinate system PROJ knows; save it in EPSG:4326 "
+            "(longitude and latitude) or with an EPSG code",
+        ),
+    ],
+)
+def test_a_crs_nobody_knows_is_one_message(taiyuan, crs, message, monkeypatch):
+    """Found by fuzzing: pyproj's CRSError used to end the run with a traceback."""
+    monkeypatch.chdir(taiyuan)
+    collection = json.loads((TAIYUAN / "districts.geojson").read_text(encoding="utf-8"))
+    collection["crs"] = {"type": "name", "properties": {"name": crs}}
+    (taiyuan / "broken.geojson").write_text(json.dumps(collection), encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        _shapes(taiyuan, "broken.geojson")
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("properties", "message"),
+    [
+        ({}, "broken.geojson: no 'code' property (the district code of each shape); its features have no properties"),
+        ({"code": None}, "broken.geojson: feature 1 has no code; each shape needs its district's code"),
+        ({"code": ""}, "broken.geojson: feature 1 has no code; each shape needs its district's code"),
+    ],
+)
+def test_a_shape_without_a_code_is_named(taiyuan, properties, message, monkeypatch):
+    monkeypatch.chdir(taiyuan)
+    collection = json.loads((TAIYUAN / "districts.geojson").read_text(encoding="utf-8"))
+    if properties:
+        collection["features"][0]["properties"] = properties
+    else:
+        for feature in collection["features"]:
+            feature["properties"] = {}
+    (taiyuan / "broken.geojson").write_text(json.dumps(collection), encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        _shapes(taiyuan, "broken.geojson")
+    assert str(error.value) == message
