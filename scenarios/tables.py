@@ -6,6 +6,7 @@ first data row is row 2.
 
 import difflib
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,10 @@ CHECKS = {
 
 def _read_frame(path: Path) -> pd.DataFrame:
     if path.suffix.lower() == ".xlsx":
-        return pd.read_excel(path, dtype=str).fillna("")
+        try:
+            return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
+        except zipfile.BadZipFile:
+            raise ValueError("not an Excel workbook; save it from Excel as .xlsx, or as .csv") from None
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -61,10 +65,12 @@ class Table:
         try:
             frame = _read_frame(path)
         except pd.errors.EmptyDataError:
-            names = f" ({', '.join(columns)})" if columns else ""
-            raise ScenarioError(f"{shown(path)}: is empty; its first row must name its columns{names}") from None
+            frame = pd.DataFrame()
         except (pd.errors.ParserError, ValueError, OSError) as error:
             raise ScenarioError(f"{shown(path)}: cannot read table: {str(error).splitlines()[0]}") from None
+        if frame.columns.empty:
+            names = f" ({', '.join(columns)})" if columns else ""
+            raise ScenarioError(f"{shown(path)}: is empty; its first row must name its columns{names}")
         frame.columns = [str(c).strip() for c in frame.columns]
         frame = frame.apply(lambda column: column.str.strip())
         missing = {c.lower(): c for c in columns if c not in frame.columns}

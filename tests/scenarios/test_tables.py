@@ -60,3 +60,18 @@ def test_what_is_wrong_with_the_header_is_named(tmp_path, text, message):
     with pytest.raises(ScenarioError) as error:
         Table.read(path, "districts", columns=("code", "name")).require("code", "names")
     assert str(error.value).endswith(message)
+
+
+def test_a_workbook_that_is_not_one_is_named(tmp_path):
+    """Found by fuzzing: a CSV or an old .xls saved under .xlsx, and an empty workbook, in the planner's words."""
+    path = tmp_path / "districts.xlsx"
+    path.write_text(ROWS, encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        Table.read(path, "districts", columns=("code", "name"))
+    assert str(error.value).endswith(
+        "districts.xlsx: cannot read table: not an Excel workbook; save it from Excel as .xlsx, or as .csv"
+    )
+    pd.DataFrame().to_excel(path, index=False)
+    with pytest.raises(ScenarioError) as error:
+        Table.read(path, "districts", columns=("code", "name"))
+    assert str(error.value).endswith("districts.xlsx: is empty; its first row must name its columns (code, name)")
