@@ -297,12 +297,12 @@ def _merge(
         local = list(dict.fromkeys(area for stage in inputs.stages for area in (stage.area_of[i] for i in index)))
         area = [all_areas.index(a) for a in local]
         for name, values in result.items():
-            if name.startswith("projection."):
-                target = merged.setdefault(
-                    name, np.zeros((values.shape[0], len(inputs.districts.codes), *values.shape[2:]))
+            by_district = name.startswith("projection.")
+            if name not in merged:  # made once, not once a chunk
+                merged[name] = (
+                    np.zeros((values.shape[0], len(inputs.districts.codes), *values.shape[2:]))
+                    if by_district
+                    else np.full((values.shape[0], len(all_areas), values.shape[2]), np.nan)
                 )
-                target[:, index] = values
-            else:
-                target = merged.setdefault(name, np.full((values.shape[0], len(all_areas), values.shape[2]), np.nan))
-                target[:, area] = values
+            merged[name][:, index if by_district else area] = values
     return merged
