@@ -2,6 +2,7 @@
 
     python -m benchmarks.scale --districts 2900 --years 30 --draws 200 --what projection
     python -m benchmarks.scale --districts 2900 --years 30 --draws 1000 --what whole
+    python -m benchmarks.scale --districts 2900 --years 30 --what plain
     python -m benchmarks.scale --districts 20 --years 5 --draws 10 --naive
 
 prints one JSON line. One cell update is one (district, sex, age, draw)
@@ -119,6 +120,19 @@ def whole(districts: int, years: int, draws: int) -> dict[str, float]:
     }
 
 
+def plain(districts: int, years: int) -> dict[str, float]:
+    """A plain run (no draws) of the synthetic scenario, housing estates and their pupil yield included."""
+    from placeplan.scenarios import load, read_inputs
+    from placeplan.simulate.engine import run
+
+    with synthetic.TemporaryScenario(districts, years) as path:
+        inputs = read_inputs(load(path))
+        start = time.perf_counter()
+        run(inputs)
+        seconds = time.perf_counter() - start
+    return {"estates": len(inputs.population.developments), "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+
+
 def naive_check(districts: int, years: int, draws: int) -> dict[str, float | bool]:
     """The plain-Python reference on the same realistic inputs: do both agree, and how much faster is placeplan?"""
     data = synthetic.arrays(districts, years)
@@ -163,15 +177,17 @@ def main() -> None:
     parser.add_argument("--districts", type=int, default=2900)
     parser.add_argument("--years", type=int, default=30)
     parser.add_argument("--draws", type=int, default=200)
-    parser.add_argument("--what", choices=["projection", "whole", "both"], default="both")
+    parser.add_argument("--what", choices=["projection", "whole", "both", "plain"], default="both")
     parser.add_argument("--naive", action="store_true", help="also run the naive reference (small sizes only)")
     args = parser.parse_args()
     line: dict[str, object] = {
         "districts": args.districts,
         "years": args.years,
-        "draws": args.draws,
+        **({} if args.what == "plain" else {"draws": args.draws}),
         "cores": os.cpu_count(),
     }
+    if args.what == "plain":
+        line.update(plain(args.districts, args.years))
     if args.what in ("whole", "both"):
         line.update(whole(args.districts, args.years, args.draws))
     if args.what in ("projection", "both"):

@@ -25,17 +25,27 @@ def school_places(classes: Array, places: Array, class_size: Array) -> Array:
     return np.where(np.isnan(places), classes * class_size, places)
 
 
+DENSE_AREAS = 16
+"""Up to this many areas a product with the unit x area membership matrix is quickest (an ensemble's chunk);
+beyond it, one pass over the units (a nation's thousands of districts)."""
+
+
 def area_totals(values: Array, area_of: NDArray[np.intp], n_areas: int) -> Array:
     """Sum ``values[..., unit]`` into ``[..., area]`` given each unit's area index.
 
-    An unknown (NaN) unit makes its own area's total unknown, and no other's.
+    An unknown (NaN) unit makes its own area's total unknown, and no other's; an area without units is 0.
     """
-    membership = np.zeros((len(area_of), n_areas))
-    membership[np.arange(len(area_of)), area_of] = 1.0
-    unknown = np.isnan(values)
-    if not unknown.any():
-        return values @ membership
-    return np.where(unknown @ membership > 0, np.nan, np.where(unknown, 0.0, values) @ membership)
+    if n_areas <= DENSE_AREAS:
+        membership = np.zeros((len(area_of), n_areas))
+        membership[np.arange(len(area_of)), area_of] = 1.0
+        unknown = np.isnan(values)
+        if not unknown.any():
+            return values @ membership
+        return np.where(unknown @ membership > 0, np.nan, np.where(unknown, 0.0, values) @ membership)
+    rows = int(np.prod(values.shape[:-1]))
+    bins = (np.arange(rows)[:, None] * n_areas + area_of).ravel()
+    totals = np.asarray(np.bincount(bins, weights=values.ravel(), minlength=rows * n_areas), dtype=np.float64)
+    return totals.reshape(*values.shape[:-1], n_areas)  # a NaN stays in its own area's bin
 
 
 def seat(enrolment: Array, public_choice: Array, private_available: Array) -> tuple[Array, Array]:

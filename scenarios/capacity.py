@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from .errors import ScenarioError
 from .loading import Loaded
 from .schema import Action
-from .tables import Table
+from .tables import Table, index_of
 
 Array = NDArray[np.float64]
 NEVER = 10_000.0
@@ -94,6 +94,10 @@ class Lines:
             else:
                 setattr(self, column.name, np.append(current, cast(Any, value)))
         return index
+
+    def districts_of(self, rows: NDArray[np.intp], codes: list[str]) -> NDArray[np.intp]:
+        """The district of each line in ``rows``, as its position in ``codes``."""
+        return index_of([self.district[i] for i in rows], codes)
 
     def closing(self) -> Array:
         """Each line's closing year, its school's when earlier."""

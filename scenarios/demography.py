@@ -44,6 +44,13 @@ class PopulationInputs:
     """Each housing development's net migrants, in its district."""
     dwellings: dict[str, float] = field(default_factory=dict)
 
+    def housing(self, n_years: int) -> Array:
+        """Every development's net migrants ``[year, district, sex, age]``, in their districts."""
+        planned = np.zeros((n_years, *self.base.shape))
+        for development in self.developments.values():
+            planned[:, development.district] += development.migrants
+        return planned
+
 
 @dataclass(frozen=True)
 class Development:
@@ -51,12 +58,6 @@ class Development:
 
     district: int
     migrants: Array
-
-    def everywhere(self, districts: int) -> Array:
-        """The migrants as ``[year, district, sex, age]`` (zero in the other districts)."""
-        out = np.zeros((self.migrants.shape[0], districts, *self.migrants.shape[1:]))
-        out[:, self.district] = self.migrants
-        return out
 
 
 def read_population(loaded: Loaded, years: NDArray[np.int64], codes: list[str]) -> PopulationInputs:

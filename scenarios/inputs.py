@@ -4,6 +4,7 @@ Array axis order follows :mod:`placeplan.models`: ``[year, district, sex, age]``
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from .progression import ProgressionInputs, read_progression
 from .schema import Scenario, Stage
 from .shares import read_shares
 from .sites import SiteRow, read_sites
-from .tables import Table
+from .tables import Table, index_of
 
 Array = NDArray[np.float64]
 DEFAULT_STAGES: dict[str, dict[str, Any]] = {
@@ -123,6 +124,25 @@ class StageInputs:
     """Records for enrolment by grade progression, when the stage uses it."""
     shares: list[tuple[str, str, int, int, float]] = field(default_factory=list)
     """Pupils placed in neighbouring areas: (from area, to area, first year, last year, pupils a year)."""
+
+    @cached_property
+    def areas(self) -> list[str]:
+        """The stage's planning areas, in the order of their first district."""
+        return list(dict.fromkeys(self.area_of))
+
+    @cached_property
+    def area_index(self) -> NDArray[np.intp]:
+        """Each district's planning area, as its position in :attr:`areas`."""
+        return index_of(self.area_of, self.areas)
+
+    @cached_property
+    def first_districts(self) -> NDArray[np.intp]:
+        """The first district of each planning area (where the area's standards are read)."""
+        first: dict[str, int] = {}
+        for district, area in enumerate(self.area_of):
+            first.setdefault(area, district)
+        return np.array(list(first.values()), dtype=np.intp)
+
     targets: dict[str, Array] = field(default_factory=dict)
     """The stage's targets ``[year]`` by name (``ger``, ``public_share``, ..., ``max_school_size``)."""
 

@@ -16,14 +16,14 @@ def line_places(
     stage: StageInputs, lines: Lines, mine: NDArray[np.intp], codes: list[str], years: NDArray[np.int64]
 ) -> Array:
     """Places ``[year, line]`` of the stage's lines ``mine`` in the years they are open."""
-    district = np.array([codes.index(lines.district[i]) for i in mine], dtype=np.intp)
+    district = lines.districts_of(mine, codes)
     open_ = cap.is_open(lines.opens[mine], lines.closing()[mine], years)
     return cap.school_places(lines.classes[mine], lines.places[mine], stage.class_size[:, district]) * open_
 
 
 def line_classes(stage: StageInputs, lines: Lines, mine: NDArray[np.intp], codes: list[str], places: Array) -> Array:
     """Classes ``[year, line]``: ``classes`` where given, else places over the standard class size."""
-    district = np.array([codes.index(lines.district[i]) for i in mine], dtype=np.intp)
+    district = lines.districts_of(mine, codes)
     given = lines.classes[mine]
     return np.where(np.isnan(given), places / stage.class_size[:, district], given) * (places > 0)
 
@@ -40,7 +40,7 @@ def district_capacity(stage: StageInputs, lines: Lines, inputs: Inputs) -> dict[
     """
     codes, years = inputs.districts.codes, inputs.years
     mine = np.flatnonzero(np.array(lines.stage) == stage.name)
-    district = np.array([codes.index(lines.district[i]) for i in mine], dtype=np.intp)
+    district = lines.districts_of(mine, codes)
     parent = lines.parent[mine]
     kind = np.array(lines.kind, dtype=object)[mine]
     places = line_places(stage, lines, mine, codes, years)

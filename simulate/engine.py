@@ -23,7 +23,7 @@ from ..scenarios.inputs import Inputs
 from ..scenarios.schema import Titles
 from .figures import FIGURES, areas, stage_figures
 from .indicators import indicators
-from .project import project
+from .project import Residents, project
 from .records import with_housing_pupils, with_projected_births
 from .schools import school_results
 
@@ -97,13 +97,14 @@ def planned_areas(inputs: Inputs, all_areas: list[str]) -> NDArray[np.bool_]:
     return np.array([[area in stage.area_of for area in all_areas] for stage in inputs.stages])
 
 
-def _pupil_yield(inputs: Inputs, developments: dict[str, Array]) -> xr.DataArray:
+def _pupil_yield(inputs: Inputs, developments: dict[str, Residents]) -> xr.DataArray:
     """Pupils per 100 dwellings of each development, by stage and year."""
     values = np.zeros((len(developments), len(inputs.stages), len(inputs.years)))
-    for i, (name, population) in enumerate(developments.items()):
+    for i, (name, residents) in enumerate(developments.items()):
         for k, stage in enumerate(inputs.stages):
-            pupils = enr.enrolment(enr.school_age_population(population, stage.lo, stage.hi), stage.gross_enrolment)
-            values[i, k] = pupil_yield(pupils.sum(axis=1), inputs.population.dwellings[name])
+            children = enr.school_age_population(residents.population, stage.lo, stage.hi)
+            pupils = enr.enrolment(children, stage.gross_enrolment[:, residents.district])
+            values[i, k] = pupil_yield(pupils, inputs.population.dwellings[name])
     return xr.DataArray(
         values,
         dims=("development", "stage", "year"),

@@ -23,6 +23,7 @@ from ..scenarios.demography import PopulationInputs
 from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import RATES, Districts, Inputs
 from ..scenarios.progression import ProgressionInputs
+from ..scenarios.tables import index_of
 from . import draws as dr
 from .backtest import replayed_errors
 from .capacity import capacities
@@ -174,7 +175,7 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
     out = {name: np.full(shape, np.nan) for name in names}
     ages = school_ages(projection.population, [(stage.lo, stage.hi) for stage in inputs.stages])
     for k, stage in enumerate(inputs.stages):
-        columns = [all_areas.index(a) for a in dict.fromkeys(stage.area_of)]
+        columns = index_of(stage.areas, all_areas)
         for name, values in one_stage(stage, projection.population, inputs, ages[k]).items():  # [year, draw, area]
             found = over_draws(values, 1, wanted[name]).swapaxes(1, 2)  # [q, area, year]
             if name in BANDED:
@@ -210,9 +211,7 @@ def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
     srb = population.sex_ratio_at_birth
     share = np.stack([1 / (1 + srb), srb / (1 + srb)], axis=-1) * population.infant_survival
     observed = np.full(shape[:2], np.nan) if population.births is None else population.births
-    planned = np.zeros(shape)  # the residents of every development, in their districts
-    for development in population.developments.values():
-        planned[:, development.district] += development.migrants
+    planned = population.housing(shape[0])  # the residents of every development, in their districts
     return project_draws(
         population.base,
         population.survival,
@@ -295,7 +294,7 @@ def _merge(
     merged: dict[str, Array] = {}
     for index, result in zip(groups, results, strict=True):
         local = list(dict.fromkeys(area for stage in inputs.stages for area in (stage.area_of[i] for i in index)))
-        area = [all_areas.index(a) for a in local]
+        area = index_of(local, all_areas)
         for name, values in result.items():
             by_district = name.startswith("projection.")
             if name not in merged:  # made once, not once a chunk

@@ -16,6 +16,7 @@ from ..models import enrolment as enr
 from ..models import gap as gp
 from ..models.population import Array
 from ..scenarios.inputs import Inputs, StageInputs
+from ..scenarios.tables import index_of
 from .capacity import district_capacity
 from .records import recorded_and_forecast
 
@@ -71,7 +72,7 @@ def stage_figures(inputs: Inputs, population: Array, all_areas: list[str]) -> di
     shape = (*batch, len(inputs.stages), len(all_areas), len(inputs.years))
     figures = {name: np.full(shape, np.nan) for name in FIGURES}
     for k, stage in enumerate(inputs.stages):
-        columns = [all_areas.index(a) for a in dict.fromkeys(stage.area_of)]
+        columns = index_of(stage.areas, all_areas)
         for name, values in one_stage(stage, population, inputs).items():
             figures[name][..., k, columns, :] = np.moveaxis(
                 np.broadcast_to(values, (values.shape[0], *batch, values.shape[-1])), 0, -1
@@ -81,14 +82,12 @@ def stage_figures(inputs: Inputs, population: Array, all_areas: list[str]) -> di
 
 def per_area(values: Array, stage: StageInputs) -> Array:
     """Sum ``[..., district]`` into ``[..., area]`` of the stage's planning areas."""
-    names = list(dict.fromkeys(stage.area_of))
-    index = np.array([names.index(a) for a in stage.area_of], dtype=np.intp)
-    return cap.area_totals(values, index, len(names))
+    return cap.area_totals(values, stage.area_index, len(stage.areas))
 
 
 def area_standard(values: Array, stage: StageInputs) -> Array:
     """A ``[year, district]`` standard as ``[year, area]`` (one value per area, see read_stage)."""
-    return values[:, [stage.area_of.index(a) for a in dict.fromkeys(stage.area_of)]]
+    return values[:, stage.first_districts]
 
 
 def stage_pupils(

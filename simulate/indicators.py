@@ -16,6 +16,7 @@ from ..models import capacity as cap
 from ..models import indicators as ind
 from ..models.population import Array
 from ..scenarios.inputs import Inputs
+from ..scenarios.tables import index_of
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ def _school_sums(inputs: Inputs, result: xr.Dataset) -> dict[str, Array]:
         private_own = np.where(private + seated > 0, private / (private + seated), 0.0)  # not in bought places
     for k, stage in enumerate(inputs.stages):
         mine = result["school_stage"].values == stage.name
-        area = np.array([areas.index(a) for a in result["school_area"].values[mine]], dtype=np.intp)
-        district = [inputs.districts.codes.index(d) for d in result["school_district"].values[mine]]
+        area = index_of(result["school_area"].values[mine], areas)
+        district = index_of(result["school_district"].values[mine], inputs.districts.codes)
         pupils, classes = (np.nan_to_num(result[f"school_{n}"].values[mine]) for n in ("pupils", "classes"))
         oversized = np.nan_to_num(result["school_oversized"].values[mine])
         excess = oversized * np.maximum(pupils - classes * stage.max_class_size[:, district].T, 0.0)
@@ -111,9 +112,10 @@ def _school_sums(inputs: Inputs, result: xr.Dataset) -> dict[str, Array]:
         sums["classes"][k], sums["oversized_classes"][k] = total(classes), total(classes * oversized)
         sums["oversized_excess"][k] = total(excess)
         over[k] = total(np.nan_to_num(result["school_over_size_cap"].values[mine]))
-        for a in np.unique(area):
-            open_ = result["school_pupils"].values[mine][area == a]
-            largest[k, a] = np.nanmax(open_, axis=0, initial=0.0) if open_.size else np.nan
+        if len(area):  # the largest school of each area with schools (pupils >= 0, unknown as 0)
+            order = np.argsort(area, kind="stable")
+            starts = np.flatnonzero(np.diff(area[order], prepend=-1))
+            largest[k, area[order][starts]] = np.maximum.reduceat(pupils[order], starts, axis=0)
         has_inclusive[k] = stage.inclusive_share is not None or "inclusive_share" in stage.targets
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(sums["classes"] > 0, sums["oversized_classes"] / sums["classes"], np.nan)

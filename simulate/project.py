@@ -1,17 +1,27 @@
 """Run the scenario's population method over all districts at once."""
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from ..models.population import Array, Flows, Projection, cohort_component, cohort_ratio
+from ..models.population import Array, Projection, cohort_component, cohort_ratio
 from ..scenarios.demography import PopulationInputs
 
 
-def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dict[str, Array]]:
+@dataclass(frozen=True)
+class Residents:
+    """A housing development's own residents ``[year, sex, age]``, all in its district (an index)."""
+
+    district: int
+    population: Array
+
+
+def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dict[str, Residents]]:
     """The projection ``[year, district, sex, age]`` and each housing development's own residents.
 
-    Developments are projected as extra batch rows that start empty and take
-    only that development's migrants, with their district's rates, so their
-    pupils can be reported per 100 dwellings (the pupil yield).
+    A development's residents are projected apart, as if its district held only them: they start
+    empty, take only its migrants and age with its district's rates, so their pupils can be reported
+    per 100 dwellings (the pupil yield). They are also in the whole.
     """
     if population.method == "given":
         return _accounted(population.base), {}
@@ -23,33 +33,29 @@ def project(population: PopulationInputs, n_years: int) -> tuple[Projection, dic
     assert population.survival is not None and population.fertility is not None
     assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
     counts = np.zeros((n_years, *population.base.shape)) if population.migration is None else population.migration
-    rates = population.migration_rate
-    housing = [development.everywhere(len(population.base)) for development in population.developments.values()]
-    counts = counts + sum(housing, np.zeros_like(counts))
-    infant = population.infant_survival
-    if not housing:
-        inputs = (population.survival, population.fertility, population.sex_ratio_at_birth, infant)
-        return cohort_component(population.base, *inputs, counts, population.births, rates, population.flows), {}
-
-    def stacked(first: Array, rest: float = 0.0) -> Array:
-        """``first`` with an empty row per development, on a new axis after the year."""
-        return np.stack([first, *(np.full_like(first, rest) for _ in housing)], axis=1)
-
-    every = (slice(None), None)
-    flows = population.flows  # the developments' own rows only age: their people are also in the whole
-    result = cohort_component(
-        np.stack([population.base, *(np.zeros_like(population.base) for _ in housing)]),
-        population.survival[every],
-        population.fertility[every],
-        population.sex_ratio_at_birth[every],
-        infant[every],
-        np.stack([counts, *housing], axis=1),
-        None if population.births is None else stacked(population.births, np.nan),
-        None if rates is None else stacked(rates),
-        None if flows is None else Flows(flows.origin, flows.destination, stacked(flows.persons)),
+    developments = population.developments.values()
+    rates = (population.survival, population.fertility, population.sex_ratio_at_birth, population.infant_survival)
+    if developments:
+        counts = counts + population.housing(n_years)
+    whole = cohort_component(
+        population.base, *rates, counts, population.births, population.migration_rate, population.flows
     )
-    whole = Projection(*(getattr(result, f)[:, 0] for f in Projection.__dataclass_fields__))
-    return whole, {name: result.population[:, i + 1] for i, name in enumerate(population.developments)}
+    if not developments:
+        return whole, {}
+    where = [development.district for development in developments]  # each development as a district of its own
+    survival, fertility, sex_ratio, infant = (values[:, where] for values in rates)
+    own = cohort_component(
+        np.zeros((len(where), *population.base.shape[1:])),
+        survival,
+        fertility,
+        sex_ratio,
+        infant,
+        np.stack([development.migrants for development in developments], axis=1),
+    )
+    return whole, {
+        name: Residents(district, own.population[:, i])
+        for i, (name, district) in enumerate(zip(population.developments, where, strict=True))
+    }
 
 
 def _accounted(population: Array, births: Array | None = None) -> Projection:

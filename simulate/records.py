@@ -25,6 +25,7 @@ from ..models.reconcile import district_sums, proportional
 from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import Inputs
 from ..scenarios.progression import ProgressionInputs
+from .project import Residents
 
 
 @dataclass(frozen=True)
@@ -282,12 +283,16 @@ def school_forecasts(progression: ProgressionInputs, years: NDArray[np.int64]) -
     return forecaster(progression).future(years, rule_of(progression))[1]
 
 
-def with_housing_pupils(inputs: Inputs, developments: dict[str, Array]) -> Inputs:
+def with_housing_pupils(inputs: Inputs, developments: dict[str, Residents]) -> Inputs:
     """Grade-progression stages count the pupils housing developments bring (records cannot know them)."""
+    if not developments or all(stage.progression is None for stage in inputs.stages):
+        return inputs
+    residents = np.zeros((len(inputs.years), *inputs.population.base.shape))  # every development's, in place
+    for development in developments.values():
+        residents[:, development.district] += development.population
     stages = []
     for stage in inputs.stages:
-        if stage.progression is not None and developments:
-            residents = np.sum(list(developments.values()), axis=0)
+        if stage.progression is not None:
             pupils = enr.enrolment(enr.school_age_population(residents, stage.lo, stage.hi), stage.gross_enrolment)
             stage = replace(stage, progression=replace(stage.progression, housing_pupils=pupils))
         stages.append(stage)

@@ -81,9 +81,9 @@ def _stage_schools(
     added = _fold(line_places_ * starts, owner, len(schools))
     open_ = cap.is_open(lines.opens[schools], lines.closing()[schools], years)
     public = years[:, None] >= lines.public_from[schools][None, :]
-    district = np.array([codes.index(lines.district[i]) for i in schools], dtype=np.intp)
-    area_names = list(dict.fromkeys(stage.area_of))
-    area = np.array([area_names.index(stage.area_of[d]) for d in district], dtype=np.intp)
+    district = lines.districts_of(schools, codes)
+    area_names = stage.areas
+    area = stage.area_index[district]
     group = np.where(open_, 2 * area[None, :] + ~public, -1)
     one = result.isel(stage=k).sel(area=area_names)
     demand = one["public_demand"].values.T  # [year, area]

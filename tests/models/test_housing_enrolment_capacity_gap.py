@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from placeplan.models.capacity import area_totals, is_open, school_places
@@ -49,6 +51,33 @@ def test_places_default_to_classes_times_class_size():
 
 def test_area_totals_sum_units_into_their_areas():
     assert_allclose(area_totals(np.array([[1.0, 2.0, 3.0]]), np.array([0, 1, 0]), 2), [[4.0, 2.0]])
+    # an unknown unit makes its own area unknown and no other; an area without units is 0
+    for areas in (4, 40):  # a matrix product, one pass over the units
+        totals = area_totals(np.array([[1.0, np.nan, 3.0, 4.0]]), np.array([2, 0, 2, 3]), areas)
+        assert_array_equal(totals[:, :4], [[np.nan, 0.0, 4.0, 4.0]])
+        assert_array_equal(totals[:, 4:], 0.0)
+
+
+@given(
+    st.integers(1, 40).flatmap(
+        lambda areas: st.tuples(
+            st.just(areas),
+            st.lists(
+                st.tuples(st.integers(0, areas - 1), st.one_of(st.floats(-1e6, 1e6), st.just(np.nan))), max_size=60
+            ),
+        )
+    ),
+    st.integers(1, 3),
+)
+def test_area_totals_are_each_areas_sum_of_its_units(drawn, rows):
+    n_areas, units = drawn  # few areas (a matrix product) and many (one pass over the units)
+    area_of = np.array([area for area, _ in units], dtype=np.intp)
+    values = np.array([[value * (row + 1) for _, value in units] for row in range(rows)]).reshape(rows, len(units))
+    totals = area_totals(values, area_of, n_areas)
+    assert totals.shape == (rows, n_areas)
+    for area in range(n_areas):
+        expected = values[:, area_of == area].sum(axis=1)  # NaN where one of its units is
+        assert_allclose(totals[:, area], expected, rtol=1e-12, atol=1e-6)
 
 
 def test_gap_and_derived_figures():

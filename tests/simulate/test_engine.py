@@ -123,6 +123,30 @@ def test_housing_development_adds_residents_and_reports_pupil_yield(tmp_path):
     assert result["pupil_yield"].sel(development="estate", stage="primary").values == pytest.approx([0, 100, 200, 200])
 
 
+def test_each_estate_yields_pupils_at_its_own_districts_enrolment_rate(tmp_path):
+    estates = {
+        "north": {"district": "1", "dwellings": 100, "completion_year": 2021, "occupancy_years": 1},
+        "south": {"district": "2", "dwellings": 50, "completion_year": 2022, "occupancy_years": 1},
+    }
+    senior = {**SCENARIO["stages"]["senior"], "gross_enrolment": {"default": 0.5, "by_district": {"2": 0.8}}}
+    changes = {
+        "housing": {"age_profile": "profile.csv", "developments": estates},
+        "stages": {**SCENARIO["stages"], "senior": senior},
+    }
+    result = simulate(write_tiny(tmp_path, changes, {"profile.csv": "age,share\n15,1\n"}))
+    # 3 persons a dwelling, all aged 15: north 300 in 2021 (district 1, GER 0.5), south 150 in 2022 (GER 0.8);
+    # they age a year a year and leave ages 15..17 after three; nobody dies in the tiny scenario
+    by_estate = result["pupil_yield"].sel(stage="senior")
+    assert by_estate.sel(development="north").values == pytest.approx([0, 150, 150, 150])  # 150 / 100 x 100
+    assert by_estate.sel(development="south").values == pytest.approx([0, 0, 240, 240])  # 120 / 50 x 100
+    # both estates' residents are in the whole, in their districts
+    added = result["population"].sel(age=[15, 16, 17]).sum(["sex", "age"]) - simulate(write_tiny(tmp_path / "b"))[
+        "population"
+    ].sel(age=[15, 16, 17]).sum(["sex", "age"])
+    assert added.sel(district="1").values == pytest.approx([0, 300, 300, 300])
+    assert added.sel(district="2").values == pytest.approx([0, 0, 150, 150])
+
+
 def test_cohort_ratio_method_through_the_engine(tmp_path):
     population = {
         "method": "cohort_ratio",
