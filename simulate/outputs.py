@@ -2,8 +2,9 @@
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,9 +53,21 @@ def schools_table(result: xr.Dataset) -> pd.DataFrame:
 
 
 def population_table(result: xr.Dataset) -> pd.DataFrame:
-    """``district, sex, age, year, population``: the ``population.csv`` table."""
-    table = result["population"].to_dataframe().reset_index()
-    return table[["district", "sex", "age", "year", "population"]].sort_values(["district", "sex", "year", "age"])
+    """``district, sex, age, year, population``: the ``population.csv`` table, by district, sex, year and age.
+
+    Built from the array in that order, each coordinate a categorical column (its values repeated, tiled),
+    not by sorting a table of every cell: at 2,900 districts that is 18 million rows.
+    """
+    population = result["population"]
+    order = {name: np.argsort(population[name].values, kind="stable") for name in ("district", "sex", "year", "age")}
+    cells = population.isel(order).transpose("district", "sex", "year", "age")
+    table: dict[Hashable, Any] = {}
+    for axis, name in enumerate(cells.dims):  # each coordinate over the cells, in C order
+        inner, outer = int(np.prod(cells.shape[axis + 1 :])), int(np.prod(cells.shape[:axis]))
+        codes = np.tile(np.repeat(np.arange(cells.shape[axis], dtype=np.int32), inner), outer)
+        table[name] = pd.Categorical.from_codes(codes, pd.Index(cells[name].values))
+    table["population"] = cells.values.ravel()
+    return pd.DataFrame(table)[["district", "sex", "age", "year", "population"]]
 
 
 def input_files(inputs: Inputs) -> list[Path]:
