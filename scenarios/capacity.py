@@ -316,7 +316,7 @@ def check_purchases(
     ``class_size`` is each stage's ``[year, district]`` standard (places of schools given in classes).
     """
     kind = np.array(lines.kind, dtype=object)
-    district = np.array([codes.index(d) for d in lines.district], dtype=np.intp)
+    district = index_of(lines.district, codes)
     open_ = (lines.opens[None, :] <= years[:, None]) & (years[:, None] < lines.closing()[None, :])
     private = open_ & (years[:, None] < lines.public_from[lines.parent][None, :]) & (kind != "buy")
     for buy in np.flatnonzero(kind == "buy"):

@@ -362,11 +362,13 @@ def _streams(
         row = int(np.argmax(bad))
         raise ScenarioError(f"{table.where(row)}: stream {str(stream[row])!r} is not one of {', '.join(STREAMS)}")
     factor = np.where(stream == "international", international[:, district], 1.0)  # [year, row]
+    cell = np.ravel_multi_index((district, sex, age), out.shape[1:])  # rows of one cell add up, in their order
     if by_year:
         year, inside = year_rows(table, years)
         rows = np.flatnonzero(inside)
-        np.add.at(out, (year[rows], district[rows], sex[rows], age[rows]), values[rows] * factor[year[rows], rows])
+        at = year[rows] * out[0].size + cell[rows]  # [year, cell] flattened
+        out += np.bincount(at, values[rows] * factor[year[rows], rows], out.size).reshape(out.shape)
     else:
-        every = np.arange(len(years))[:, None]
-        np.add.at(out, (every, district, sex, age), values * factor)
+        for t in range(len(years)):
+            out[t] = np.bincount(cell, values * factor[t], out[t].size).reshape(out.shape[1:])
     return out

@@ -32,9 +32,11 @@ class Param:
         """The parameter as ``[year, district]``."""
         import numpy as np
 
-        out = np.empty((len(years), len(districts)))
-        for j, code in enumerate(districts):
-            out[:, j] = _interpolate(self.by_district.get(code, self.default), years)
+        out = np.repeat(_interpolate(self.default, years)[:, None], len(districts), axis=1)
+        position = {code: j for j, code in enumerate(districts)}
+        for code, series in self.by_district.items():
+            if code in position:
+                out[:, position[code]] = _interpolate(series, years)
         return out
 
     def at(self, years: "NDArray[np.int64]") -> "NDArray[np.float64]":

@@ -9,6 +9,7 @@ import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -17,15 +18,15 @@ from numpy.typing import NDArray
 from .errors import ScenarioError
 from .loading import shown
 
-CHECKS = {
+CHECKS = {  # each check takes a number or an array of them
     "count": ("a number >= 0", lambda v: v >= 0),
     "positive": ("a number > 0", lambda v: v > 0),
-    "share": ("a share in [0, 1]", lambda v: 0 <= v <= 1),
-    "whole": ("a whole number >= 0", lambda v: v >= 0 and v == int(v)),
-    "year": ("a year (a whole number)", lambda v: v == int(v) and 1800 <= v <= 2300),
-    "number": ("a finite number", lambda v: True),
-    "longitude": ("a longitude in -180..180", lambda v: -180 <= v <= 180),
-    "latitude": ("a latitude in -90..90", lambda v: -90 <= v <= 90),
+    "share": ("a share in [0, 1]", lambda v: (v >= 0) & (v <= 1)),
+    "whole": ("a whole number >= 0", lambda v: (v >= 0) & (v == np.floor(v))),
+    "year": ("a year (a whole number)", lambda v: (v == np.floor(v)) & (v >= 1800) & (v <= 2300)),
+    "number": ("a finite number", lambda v: v == v),
+    "longitude": ("a longitude in -180..180", lambda v: (v >= -180) & (v <= 180)),
+    "latitude": ("a latitude in -90..90", lambda v: (v >= -90) & (v <= 90)),
 }
 
 
@@ -103,16 +104,34 @@ class Table:
         return self.frame[column].to_numpy(dtype=str)
 
     def numbers(self, column: str, check: str, default: float | None = None) -> NDArray[np.float64]:
-        """A numeric column; blanks take ``default`` (an error when None); values must pass ``check``."""
-        allowed, ok = CHECKS[check]
+        """A numeric column; blanks take ``default`` (an error when None); values must pass ``check``.
+
+        Numbers are read as Python's ``float`` reads them (thousands separators dropped), the whole column
+        at once; only a column with a bad value is read row by row, to name the first.
+        """
         if column not in self.frame:
             if default is None:
                 self.require(column)
             return np.full(len(self.frame), default, dtype=float)
-        out = np.empty(len(self.frame))
+        texts = self.frame[column].to_numpy(dtype=str)
+        blank = texts == ""
+        try:
+            out = np.char.replace(np.where(blank, "nan", texts), ",", "").astype(float)
+        except ValueError:
+            return self._first_bad(column, check, default)
+        good = np.isfinite(out) & CHECKS[check][1](out)  # a blank (NaN here) only where it has a default
+        if default is not None:
+            good |= blank
+            out[blank] = default
+        if not good.all():
+            return self._first_bad(column, check, default)
+        return out
+
+    def _first_bad(self, column: str, check: str, default: float | None) -> NoReturn:
+        """Read ``column`` row by row and fail on the first value that is not a number passing ``check``."""
+        allowed, ok = CHECKS[check]
         for row, text in enumerate(self.frame[column]):
             if text == "" and default is not None:
-                out[row] = default
                 continue
             try:
                 value = float(text.replace(",", ""))
@@ -121,8 +140,7 @@ class Table:
             if not math.isfinite(value) or not ok(value):
                 shown_text = repr(text) if text else "blank"
                 raise ScenarioError(f"{self.where(row)}: {column} is {shown_text}; must be {allowed}")
-            out[row] = value
-        return out
+        raise AssertionError(f"{column}: no bad value found row by row")  # the column was read as bad at once
 
     def codes(self, column: str, known: list[str], what: str = "district code") -> list[str]:
         """A column of codes that must all be among ``known``."""
