@@ -32,7 +32,7 @@ def write_csv(table: pd.DataFrame, path: Path, rows: int = ROWS) -> None:
 def _text(column: pd.Series) -> list[str]:
     if isinstance(column.dtype, pd.CategoricalDtype):  # each category formatted once; -1 (missing) is blank
         words = np.array([*_text(pd.Series(column.cat.categories)), ""], dtype=object)
-        return list(words[column.cat.codes.to_numpy()])
+        return words[column.cat.codes.to_numpy()].tolist()
     values = column.to_numpy()
     if values.dtype.kind in "iub":
         return list(map(str, values.tolist()))
