@@ -8,6 +8,7 @@ import pandas as pd
 import xarray as xr
 
 from ..scenarios.errors import ScenarioError
+from .csvtext import write_csv
 from .outputs import results_table
 from .publish import publish
 
@@ -140,8 +141,8 @@ def write_comparison(
     summaries = summary_table(results)
 
     def fill(staging: Path) -> None:
-        table.to_csv(staging / "comparison.csv", index=False)
-        summaries.to_csv(staging / "summary.csv", index=False)
+        write_csv(table, staging / "comparison.csv")
+        write_csv(summaries, staging / "summary.csv")
         summaries.to_excel(staging / "summary.xlsx", index=False, sheet_name="summary")
         if pictures is not None:
             pictures(results, reference, summaries, staging)
