@@ -23,17 +23,27 @@ def _width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, str]) -> None:
-    """A sheet of ``frame`` (headings already in the language): bold frozen header, fitted widths.
+ROWS = 1_048_575
+"""Rows of data a sheet holds: Excel's 1,048,576 less the header. A nation's indicators have more."""
 
-    Written row by row (openpyxl's write-only mode: widths and panes first), three times quicker than
-    styling a finished sheet cell by cell.
+
+def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, str], rows: int = ROWS) -> None:
+    """Sheets of ``frame`` (headings already in the language), ``rows`` rows each: ``name``, ``name (2)``, ...
+
+    Each has a bold frozen header and fitted widths, and is written row by row (openpyxl's write-only
+    mode: widths and panes first), three times quicker than styling a finished sheet cell by cell.
     """
+    for part, start in enumerate(range(0, max(len(frame), 1), rows), 1):
+        title = name[:31] if part == 1 else f"{name[:25].rstrip()} ({part})"  # Excel: 31 characters
+        _part(book, title, frame.iloc[start : start + rows], formats)
+
+
+def _part(book: Any, title: str, frame: pd.DataFrame, formats: dict[str, str]) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    sheet = book.create_sheet(name[:31])
+    sheet = book.create_sheet(title)
     sheet.freeze_panes = "A2"
     for i, column in enumerate(frame.columns, 1):
         widest = max([_width(column), *(_width(v) for v in frame[column].head(2000))])

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -133,6 +134,29 @@ def _render(page: Path, image: Path, tmp: Path, height: int = 3000) -> tuple[str
 
 
 @needs_browser
+def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(tmp_path):
+    from openpyxl import Workbook
+
+    from placeplan.maps.workbook import _sheet
+
+    book = Workbook(write_only=True)
+    frame = pd.DataFrame({"地区": [f"area {i}" for i in range(7)], "pupils": [float(i) for i in range(7)]})
+    _sheet(book, "Indicators of every area and year", frame, {"pupils": "#,##0"}, rows=3)
+    _sheet(book, "Actions", frame.iloc[:0], {}, rows=3)  # an empty table still has its headed sheet
+    book.save(tmp_path / "t.xlsx")
+    sheets = load_workbook(tmp_path / "t.xlsx").worksheets
+    assert [s.title for s in sheets] == [  # Excel allows 31 characters a name
+        "Indicators of every area and ye",
+        "Indicators of every area (2)",
+        "Indicators of every area (3)",
+        "Actions",
+    ]
+    rows = [[cell.value for cell in row] for sheet in sheets[:3] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [[f"area {i}", i] for i in range(7)]  # every row once, in order
+    assert all(next(sheet.iter_rows(max_row=1))[0].value == "地区" for sheet in sheets)
+    assert sheets[1].freeze_panes == "A2" and sheets[2]["B2"].number_format == "#,##0"
+
+
 def test_the_report_renders_in_a_browser_with_pictures_no_errors_and_no_network(reports, tmp_path):
     shot = tmp_path / "report.png"
     console, asked = _render(reports["zh"] / "report.html", shot, tmp_path)
