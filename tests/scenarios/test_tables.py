@@ -1,11 +1,16 @@
 """Tables as Chinese offices export them: UTF-8 with or without BOM, GBK/GB18030, and .xlsx."""
 
+import math
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from placeplan.scenarios import ScenarioError
-from placeplan.scenarios.tables import Table
+from placeplan.scenarios.tables import CHECKS, Table
 
 ROWS = "code,name\n140107,杏花岭区\n140105,小店区\n"
 
@@ -75,3 +80,34 @@ def test_a_workbook_that_is_not_one_is_named(tmp_path):
     with pytest.raises(ScenarioError) as error:
         Table.read(path, "districts", columns=("code", "name"))
     assert str(error.value).endswith("districts.xlsx: is empty; its first row must name its columns (code, name)")
+
+
+TEXTS = ["3", "0", "-2", "2.5", "1,200", " 7 ", "1_000", "", "abc", "nan", "inf", "1e999", "0x10", "2020", "１２"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.sampled_from(TEXTS), min_size=1, max_size=8),
+    check=st.sampled_from(sorted(CHECKS)),
+    default=st.sampled_from([None, 0.0, -math.inf]),
+)
+def test_a_column_is_read_as_float_reads_each_cell_and_the_first_bad_row_is_named(texts, check, default):
+    table = Table(Path("t.csv"), pd.DataFrame({"n": texts}), label="n")
+    allowed, ok = CHECKS[check]
+    expected = []
+    for row, text in enumerate(texts):  # what a reader of the file would do, cell by cell
+        if text == "" and default is not None:
+            expected.append(default)
+            continue
+        try:
+            value = float(text.replace(",", ""))
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or not ok(value):
+            with pytest.raises(ScenarioError) as error:
+                table.numbers("n", check, default)
+            shown = repr(text) if text else "blank"
+            assert str(error.value) == f"t.csv row {row + 2} (n {text}): n is {shown}; must be {allowed}"
+            return
+        expected.append(value)
+    np.testing.assert_array_equal(table.numbers("n", check, default), expected)
