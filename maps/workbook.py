@@ -1,7 +1,8 @@
 """The bureau's workbook (report.xlsx): indicators, gaps, schools, spending and options, headed in one language.
 
 Counts are whole numbers with thousands separators, shares percentages; the
-header row is frozen and columns are as wide as their contents.
+header row is frozen and columns are as wide as their contents. A table longer
+than a sheet (Excel's 1,048,576 rows) continues on numbered sheets.
 """
 
 import json
@@ -30,37 +31,25 @@ ROWS = 1_048_575
 def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, str], rows: int = ROWS) -> None:
     """Sheets of ``frame`` (headings already in the language), ``rows`` rows each: ``name``, ``name (2)``, ...
 
-    Each has a bold frozen header and fitted widths, and is written row by row (openpyxl's write-only
-    mode: widths and panes first), three times quicker than styling a finished sheet cell by cell.
+    Each has a bold frozen header, fitted widths and each column's number format, and is streamed row by
+    row (XlsxWriter's constant-memory mode).
     """
+    styles = {number: book.add_format({"num_format": number}) for number in set(formats.values())}
+    bold = book.add_format({"bold": True})
     for part, start in enumerate(range(0, max(len(frame), 1), rows), 1):
-        title = name[:31] if part == 1 else f"{name[:25].rstrip()} ({part})"  # Excel: 31 characters
-        _part(book, title, frame.iloc[start : start + rows], formats)
-
-
-def _part(book: Any, title: str, frame: pd.DataFrame, formats: dict[str, str]) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    sheet = book.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for i, column in enumerate(frame.columns, 1):
-        widest = max([_width(column), *(_width(v) for v in frame[column].head(2000))])
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(widest + 2, 8), 60)
-
-    def cell(value: Any, number: str | None = None, bold: bool = False) -> Any:
-        written = WriteOnlyCell(sheet, value=None if isinstance(value, float) and value != value else value)
-        if number:
-            written.number_format = number
-        if bold:
-            written.font = Font(bold=True)
-        return written
-
-    sheet.append([cell(column, bold=True) for column in frame.columns])
-    numbers = [formats.get(column) for column in frame.columns]
-    for row in frame.itertuples(index=False):
-        sheet.append([cell(v, number) if number else v for v, number in zip(row, numbers, strict=True)])
+        block = frame.iloc[start : start + rows]
+        sheet = book.add_worksheet(name[:31] if part == 1 else f"{name[:25].rstrip()} ({part})")  # 31 characters
+        sheet.freeze_panes(1, 0)
+        for i, column in enumerate(block.columns):
+            widest = max([_width(column), *(_width(v) for v in block[column].head(2000))])
+            sheet.set_column(i, i, min(max(widest + 2, 8), 60), styles.get(formats.get(column, "")))
+        sheet.write_row(0, 0, [str(column) for column in block.columns], bold)
+        values = [
+            [None if missing else v for v, missing in zip(block[c].tolist(), block[c].isna().tolist(), strict=True)]
+            for c in block.columns
+        ]
+        for row, cells in enumerate(zip(*values, strict=True), 1):  # a cell takes its column's format
+            sheet.write_row(row, 0, cells)
 
 
 def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -77,10 +66,11 @@ def write_workbook(
     lang: str,
 ) -> None:
     """Write ``path``: indicators, gaps by area x stage x year, schools, spending and actions, options compared."""
-    from openpyxl import Workbook
+    import xlsxwriter
 
     result = results[reference]
-    book = Workbook(write_only=True)
+    text_as_text = {"strings_to_formulas": False, "strings_to_urls": False}  # a name "=1+1" stays a name
+    book = xlsxwriter.Workbook(path, {"constant_memory": True, **text_as_text})
     table = indicators.assign(
         stage=indicators["stage"].map(lambda s: stage_name(s, lang)),
         indicator=indicators["indicator"].map(lambda i: word(i, lang)),
@@ -142,7 +132,7 @@ def write_workbook(
         _headed(compared.rename(columns={"title": "scenario"}), lang),
         {word(c, lang): COUNT for c in columns[2:] if c != "peak_year"},
     )
-    book.save(path)
+    book.close()
 
 
 def _gap_sheet(result: xr.Dataset, lang: str) -> pd.DataFrame:
