@@ -124,6 +124,8 @@ class StageInputs:
     """Records for enrolment by grade progression, when the stage uses it."""
     shares: list[tuple[str, str, int, int, float]] = field(default_factory=list)
     """Pupils placed in neighbouring areas: (from area, to area, first year, last year, pupils a year)."""
+    targets: dict[str, Array] = field(default_factory=dict)
+    """The stage's targets ``[year]`` by name (``ger``, ``public_share``, ..., ``max_school_size``)."""
 
     @cached_property
     def areas(self) -> list[str]:
@@ -142,9 +144,6 @@ class StageInputs:
         for district, area in enumerate(self.area_of):
             first.setdefault(area, district)
         return np.array(list(first.values()), dtype=np.intp)
-
-    targets: dict[str, Array] = field(default_factory=dict)
-    """The stage's targets ``[year]`` by name (``ger``, ``public_share``, ..., ``max_school_size``)."""
 
 
 @dataclass
