@@ -278,6 +278,8 @@ def describe(error: ValidationError, origins: Origins, path: Path) -> str:
     if first["type"] in TYPES:
         wanted = _unwrap(expected) if first["type"] in ("model_type", "dict_type") else TYPES[first["type"]]
         return f"{where}: must be {_what(wanted)} (got {_written(first['input'])})"
+    if first["type"] == "finite_number":
+        return f"{where}: must be a finite number (got {_written(first['input'])})"
     if first["type"] in BOUNDS:
         (bound,) = first["ctx"].values()
         return f"{where}: must be {BOUNDS[first['type']]} {bound:g} (got {_written(first['input'])})"

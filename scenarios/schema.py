@@ -32,7 +32,7 @@ Table = Annotated[str, Field(description="path of a CSV (UTF-8 or GB18030) or .x
 class Strict(BaseModel):
     """Frozen, and unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 class Fertility(Strict):

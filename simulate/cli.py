@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 bad input or usage (one message, no traceback), 1 a bug
 
 import atexit
 import gc
+import math
 import signal
 import sys
 import time
@@ -32,6 +33,16 @@ class BadInput(click.ClickException):
     """Bad input: exit code 2 and one message."""
 
     exit_code = 2
+
+
+class Number(click.FloatRange):
+    """A finite number within a range (click's FloatRange lets ``nan`` and ``inf`` through)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
 
 
 class Commands(click.Group):
@@ -345,21 +356,21 @@ def compare(
 
 @main.command("plan")
 @click.argument("scenario")
-@click.option("--budget", type=click.FloatRange(min=0), help="Most capital spending in all (default: the scenario's).")
-@click.option("--budget-per-year", type=click.FloatRange(min=0), help="Most capital spending in any one year.")
+@click.option("--budget", type=Number(min=0), help="Most capital spending in all (default: the scenario's).")
+@click.option("--budget-per-year", type=Number(min=0), help="Most capital spending in any one year.")
 @click.option("--lead-time", type=click.IntRange(min=0), help="Years before anything chosen takes effect.")
 @click.option(
     "--neighbour-share",
-    type=click.FloatRange(0, 1),
+    type=Number(0, 1),
     help="Most share of an area's public pupils placed in neighbouring areas' spare places (0: none).",
 )
 @click.option("--draws", type=click.IntRange(min=1), help="Plan for a quantile of an ensemble of N draws.")
-@click.option("--quantile", type=click.FloatRange(0, 1), help="The quantile of demand to plan for, with --draws.")
+@click.option("--quantile", type=Number(0, 1), help="The quantile of demand to plan for, with --draws.")
 @click.option(
     "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Seed of the ensemble draws."
 )
-@click.option("--time-limit", type=click.FloatRange(min=1), help="Seconds the solver may take.")
-@click.option("--gap", type=click.FloatRange(0, 0.5), help="Relative optimality gap to stop at (default 1e-9: proven).")
+@click.option("--time-limit", type=Number(min=1), help="Seconds the solver may take.")
+@click.option("--gap", type=Number(0, 0.5), help="Relative optimality gap to stop at (default 1e-9: proven).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder (default results/<name>_plan).")
 @click.option("--quiet", "-q", is_flag=True, help="No step log on stderr.")
 @LANG

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -386,6 +387,18 @@ BAD_INPUT = {
         "scenario.yaml: options 'by_year' and 'flat' both set stages.primary.class_size; combine them in one "
         "override or set the key in the file itself",
     ),
+    "infinite household size": (
+        {
+            "housing": {
+                "age_profile": "profile.csv",
+                "developments": {
+                    "new": {"district": "1", "dwellings": 10, "persons_per_dwelling": math.inf, "completion_year": 2021}
+                },
+            }
+        },
+        {"profile.csv": "age,share\n8,1\n"},
+        "scenario.yaml: housing.developments.new.persons_per_dwelling: must be a finite number (got inf)",
+    ),
     "stage of an unknown planning area": (
         {
             "stages": {
@@ -531,6 +544,9 @@ def test_command_line_values_out_of_range(tmp_path, tiny):
         "Invalid value for --origins: '2019:2013' runs backwards; give FIRST:LAST with FIRST <= LAST"
         in backwards.stderr
     )
+    for option, value in (("--budget", "inf"), ("--neighbour-share", "nan"), ("--gap", "nan")):
+        plan = invoke("plan", str(tiny), option, value)
+        assert plan.exit_code == 2 and f"Invalid value for '{option}': '{value}' is not a finite number." in plan.stderr
     negative = invoke("backtest", str(tiny), "--horizons", "-2:3")
     assert negative.exit_code == 2 and "Invalid value for --horizons: '-2:3' starts below 1" in negative.stderr
 
