@@ -204,10 +204,14 @@ def plot_map(result: xr.Dataset, stage: str, year: int, figure: str = "gap", lan
 
 def save(fig: Any, path: Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
     """Save ``fig`` as ``path`` with each suffix in ``formats``; close it; return the files."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return save_as(fig, [path.with_suffix(f".{fmt}") for fmt in formats])
+
+
+def save_as(fig: Any, files: list[Path]) -> list[Path]:
+    """Save ``fig`` as each of ``files`` (the format from its suffix); close it; return the files."""
     import matplotlib.pyplot as plt
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    files = [path.with_suffix(f".{fmt}") for fmt in formats]
     for file in files:
         fig.savefig(file, dpi=150)  # the layout engine fits the margins: a tight bbox would render twice
     plt.close(fig)

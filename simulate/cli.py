@@ -10,7 +10,8 @@ import signal
 import sys
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -247,7 +248,7 @@ def map_command(
     formats: tuple[str, ...],
 ) -> None:
     """Map a figure of RESULT_DIR (a folder written by placeplan run) by planning area."""
-    from ..maps.choropleth import peak_year, plot_map, save
+    from ..maps.choropleth import peak_year, plot_map
     from ..maps.multiples import small_multiples
     from .outputs import read_result
 
@@ -257,15 +258,32 @@ def map_command(
         stages = (
             [str(s) for s in result["stage"].values] if stage is None else [_one(result, "stage", stage, "--stage")]
         )
-        picture = small_multiples(result, stages, chosen, figure, lang)
-        name = f"{figure}_small_multiples"
+        with _pictures(out or result_dir / "maps" / f"{figure}_small_multiples", formats) as save:
+            save(small_multiples(result, stages, chosen, figure, lang))
     else:
         stage = _one(result, "stage", stage, "--stage")
         year = peak_year(result, stage) if year is None else int(_one(result, "year", str(year), "--year"))
-        picture = plot_map(result, stage, year, figure, lang).figure
-        name = f"{figure}_{stage}_{year}"
-    for file in save(picture, out or result_dir / "maps" / name, formats):
-        click.echo(str(file))
+        with _pictures(out or result_dir / "maps" / f"{figure}_{stage}_{year}", formats) as save:
+            save(plot_map(result, stage, year, figure, lang).figure)
+
+
+@contextmanager
+def _pictures(path: Path, formats: tuple[str, ...]) -> Iterator[Callable[[Any], None]]:
+    """Checks that ``path`` in each format can be written (before any drawing), then gives a function that
+    saves a picture as them, each file whole or not there; names the files written."""
+    from ..maps.choropleth import save_as
+    from .publish import staged
+
+    targets = [path.with_suffix(f".{fmt}") for fmt in formats]
+    with ExitStack() as stack:
+        staging = [stack.enter_context(staged(target)) for target in targets]
+
+        def save(picture: Any) -> None:
+            save_as(picture, staging)
+
+        yield save
+    for target in targets:
+        click.echo(str(target))
 
 
 @main.command()
@@ -280,7 +298,6 @@ def chart(
 ) -> None:
     """Chart public demand against capacity over the years for one area and stage."""
     from ..maps.charts import plot_series, worst_area
-    from ..maps.choropleth import save
     from .outputs import read_result
 
     result = read_result(result_dir)
@@ -292,9 +309,8 @@ def chart(
         raise click.BadParameter(
             f"{area!r} is not a planning area of {stage}; choose from {', '.join(planned)}", param_hint="--area"
         )
-    picture = plot_series(result, area, stage, lang).figure
-    for file in save(picture, out or result_dir / "maps" / f"series_{stage}_{area}", formats):
-        click.echo(str(file))
+    with _pictures(out or result_dir / "maps" / f"series_{stage}_{area}", formats) as save:
+        save(plot_series(result, area, stage, lang).figure)
 
 
 @main.command()

@@ -126,6 +126,19 @@ def test_long_folder_names_work_and_folders_follow_the_umask(tmp_path):
     assert folder.stat().st_mode & 0o777 == 0o755
 
 
+def test_a_picture_or_layer_under_a_file_is_refused_and_nothing_is_written(tmp_path, tiny):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["run", str(tiny), "--out", str(out), "-q", "--no-maps"]).exit_code == 0
+    (tmp_path / "report.txt").write_text("a file")
+    for command, suffix in (("map", ".png"), ("chart", ".png"), ("export", ".gpkg")):
+        target = tmp_path / "report.txt" / "picture"
+        result = CliRunner().invoke(main, [command, str(out), "--out", str(target)])
+        assert result.exit_code == 2, command
+        assert result.stderr == f"Error: --out {target}{suffix}: {tmp_path}/report.txt is a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "report.txt", "tiny"]
+    assert not (out / "maps").exists()
+
+
 def test_check_writable_names_the_file_in_the_way(tmp_path):
     (tmp_path / "a").write_text("")
     with pytest.raises(ScenarioError, match="a is a file, not a folder"):
