@@ -108,10 +108,18 @@ def draw(
         _north_arrow(ax, lang)
         _scale_bar(frame, ax, lang)
     if colorbar:
-        ax.figure.colorbar(
-            ScalarMappable(norm, cmap), ax=ax, shrink=0.6, label=FIGURES[figure].label(lang), format=ticks(figure, lang)
-        )
+        colour_bar(ax.figure, ScalarMappable(norm, cmap), ax, 0.6, FIGURES[figure].label(lang), figure, lang)
     return ax
+
+
+def colour_bar(fig: Any, mappable: Any, axes: Any, shrink: float, label: str, figure: str, lang: str) -> None:
+    """The colour bar of ``figure``, its ticks written as the map's labels; a count is ticked at whole numbers
+    (a scale of 0 to 1 place would otherwise read 0, 0, 0, 1, 1, 1)."""
+    from matplotlib.ticker import MaxNLocator
+
+    bar = fig.colorbar(mappable, ax=axes, shrink=shrink, label=label, format=ticks(figure, lang))
+    if figure != "utilization" and figure not in MONEY:
+        bar.locator = MaxNLocator(integer=True)
 
 
 def _patches(shapes: Any, **style: Any) -> Any:

@@ -5,7 +5,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .choropleth import area_frame, colour_scale, draw, ticks
+from .choropleth import area_frame, colour_bar, colour_scale, draw
 from .fonts import subplots
 from .style import FIGURES, figure_values, stage_name, title, word, wrap
 
@@ -18,7 +18,12 @@ def sheet(rows: int, columns: int) -> tuple[Any, Any]:
 def shared_colorbar(fig: Any, axes: Any, cmap: str, norm: Any, label: str, figure: str, lang: str) -> None:
     from matplotlib.cm import ScalarMappable
 
-    fig.colorbar(ScalarMappable(norm, cmap), ax=axes, shrink=0.5, label=label, format=ticks(figure, lang))
+    colour_bar(fig, ScalarMappable(norm, cmap), axes, 0.5, label, figure, lang)
+
+
+def heading(fig: Any, text: str) -> None:
+    """The sheet's title, in as many lines as the sheet's width needs (a one-map sheet is narrow)."""
+    fig.suptitle(wrap(text, int(fig.get_figwidth() * 10)))
 
 
 def small_multiples(
@@ -35,7 +40,7 @@ def small_multiples(
             draw(frame, panel, figure, axes[i, j], norm, lang, labels=False, colorbar=False, furniture=i == j == 0)
             axes[i, j].set_title(f"{stage_name(stage, lang)}, {year}", fontsize=9)
     shared_colorbar(fig, axes, cmap, norm, FIGURES[figure].label(lang), figure, lang)
-    fig.suptitle(f"{title(result, lang)}: {FIGURES[figure].name(lang)}")
+    heading(fig, f"{title(result, lang)}: {FIGURES[figure].name(lang)}")
     return fig
 
 
@@ -60,7 +65,7 @@ def difference_maps(
         ax.set_title(f"{wrap(title(results[name], lang), 44)}\n{wrap(minus, 44)}", fontsize=8)
     label = f"{word('change_in', lang)} {FIGURES[figure].name(lang)}"
     shared_colorbar(fig, axes, cmap, norm, label, "gap", lang)
-    heading = FIGURES[figure].name(lang)
-    zh = f"{stage_name(stage, lang)}{heading}，{year}年"
-    fig.suptitle(f"{heading}: {stage_name(stage, lang)}, {year}" if lang == "en" else zh)
+    name = FIGURES[figure].name(lang)
+    zh = f"{stage_name(stage, lang)}{name}，{year}年"
+    heading(fig, f"{name}: {stage_name(stage, lang)}, {year}" if lang == "en" else zh)
     return fig

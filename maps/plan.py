@@ -10,7 +10,7 @@ import xarray as xr
 from .charts import STAGE_COLOURS
 from .choropleth import area_frame, colour_scale, draw, save
 from .fonts import subplots
-from .multiples import shared_colorbar, sheet
+from .multiples import heading, shared_colorbar, sheet
 from .style import FIGURES, compact, money_unit, stage_name, title, word
 
 
@@ -41,7 +41,7 @@ def plan_map(baseline: xr.Dataset, planned: xr.Dataset, lang: str = "en") -> Any
         ax.set_title(stage_name(stage, lang), fontsize=10)
     shared_colorbar(fig, axes, cmap, norm, FIGURES["places_added"].label(lang), "places_added", lang)
     year = int(planned["year"].values[-1])
-    fig.suptitle(f"{title(planned, lang)}: {FIGURES['places_added'].name(lang)}, {year}")
+    heading(fig, f"{title(planned, lang)}: {FIGURES['places_added'].name(lang)}, {year}")
     if moves:
         fig.text(0.5, 0.01, word("arrows_next_door", lang), ha="center", fontsize=9, color=ARROW)
     return fig

@@ -22,6 +22,9 @@ def quantiles(values: Array, qs: tuple[float, ...]) -> Array:
     few draws there: three passes over the draws instead of sorting them. A cell with a NaN among its
     draws gets NaN (an area a stage does not plan).
     """
+    if values.shape[1] == 1:  # one draw (a figure the same in every draw): every quantile is that draw
+        only = values[:, 0]  # (numpy's interpolation turns an infinite one into NaN)
+        return np.repeat(np.where(np.isinf(only), np.nan, only)[None], len(qs), axis=0)
     out = np.empty((len(qs), values.shape[0], values.shape[2]))
     _quantiles(np.ascontiguousarray(values), np.asarray(qs, dtype=np.float64), out)  # one layout: one compile
     return out

@@ -176,8 +176,13 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
     ages = school_ages(projection.population, [(stage.lo, stage.hi) for stage in inputs.stages])
     for k, stage in enumerate(inputs.stages):
         columns = index_of(stage.areas, all_areas)
-        for name, values in one_stage(stage, projection.population, inputs, ages[k]).items():  # [year, draw, area]
-            found = over_draws(values, 1, wanted[name]).swapaxes(1, 2)  # [q, area, year]
+        figures = one_stage(stage, projection.population, inputs, ages[k])  # [year, draw, area]
+        reduced: dict[tuple[int, tuple[float, ...]], Array] = {}  # a figure under two names is reduced once
+        for name, values in figures.items():
+            key = (id(values), wanted[name])
+            if key not in reduced:
+                reduced[key] = over_draws(values, 1, wanted[name]).swapaxes(1, 2)  # [q, area, year]
+            found = reduced[key]
             if name in BANDED:
                 out[f"{name}_p5"][k][columns], out[name][k][columns], out[f"{name}_p95"][k][columns] = found
             else:

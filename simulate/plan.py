@@ -218,7 +218,27 @@ def plan_table(
                 "why": why(baseline, stage, area, action["year"]),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)  # the columns even when nothing is chosen
+
+
+PLAN_COLUMNS = (
+    "name",
+    "action",
+    "area",
+    "area_name",
+    "district",
+    "to",
+    "stage",
+    "year",
+    "until",
+    "school",
+    "classes",
+    "places",
+    "capital_cost",
+    "recurrent_cost",
+    "why",
+)
+"""The columns of ``plan.csv``."""
 
 
 def diagnosis(built: Problem, groups: Groups, solution: Solution, years: list[int]) -> list[str]:

@@ -127,3 +127,14 @@ def test_colour_bar_ticks_read_like_the_map_labels():
     assert [ticks("gap", "en")(v, 0) for v in (-12500.0, 0.0, 0.2, 20000.0)] == ["-12,500", "0", "0", "+20,000"]
     assert ticks("utilization", "en")(1.25, 0) == "1.25"
     assert ticks("capital_cost", "zh")(3.5e8, 0) == "35,000万"
+
+
+def test_a_plan_adding_nothing_has_whole_ticks_and_a_heading_within_the_sheet():
+    from placeplan.maps.plan import plan_map
+
+    fig = plan_map(REFERENCE, REFERENCE, "en")  # nothing added: one panel of zeros on a scale of 0 to 1
+    fig.canvas.draw()
+    bar = fig.axes[-1]
+    assert [label.get_text() for label in bar.get_yticklabels()] == ["0", "1"]
+    box = fig._suptitle.get_window_extent()
+    assert "\n" in fig._suptitle.get_text() and 0 <= box.x0 and box.x1 <= fig.bbox.width

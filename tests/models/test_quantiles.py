@@ -40,3 +40,11 @@ def test_a_hand_made_cell():
         3.0,
         4.8,
     ]
+
+
+def test_one_draw_is_every_quantile():
+    """A figure the same in every draw comes as one draw; an infinite one is NaN, as numpy interpolates it."""
+    got = quantiles(np.array([[[np.inf, -0.0, 2.0]]]), (0.05, 0.5, 0.95))
+    assert got.shape == (3, 1, 3)
+    for row in got[:, 0]:
+        assert np.isnan(row[0]) and row[1] == 0.0 and np.signbit(row[1]) and row[2] == 2.0

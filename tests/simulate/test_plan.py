@@ -80,6 +80,18 @@ def test_plan_yaml_extends_the_scenario_with_the_chosen_actions(planned):
 
 
 @pytest.mark.xdist_group("numba")
+def test_a_plan_that_can_spend_nothing_chooses_nothing_and_says_so(tmp_path):
+    """Found by fuzzing: a plan with no actions crashed summing the costs of an empty table."""
+    stages = {**SCENARIO["stages"], "primary": PRIMARY}
+    scenario = write_tiny(tmp_path / "tiny", {"stages": stages, "plan": PLAN}, {"sites.csv": SITES})
+    out = tmp_path / "plan"
+    result = invoke("plan", str(scenario), "--budget-per-year", "0", "--out", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    assert "0 actions: capital 0, recurrent 0" in result.stdout
+    table = pd.read_csv(out / "plan.csv")
+    assert table.empty and "capital_cost" in table.columns and "why" in table.columns
+
+
 def test_a_robust_plan_covers_a_quantile_of_the_ensemble(tmp_path):
     stages = {**SCENARIO["stages"], "primary": PRIMARY}
     changes = {"stages": stages, "plan": PLAN, "uncertainty": {"migration_scale": 0.5}}
