@@ -42,6 +42,19 @@ def _read_frame(path: Path) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
 
 
+def _empty(path: Path) -> str:
+    """What is empty: the file, or the first sheet of a workbook."""
+    if path.suffix.lower() != ".xlsx":
+        return "is empty"
+    return f"its first sheet {pd.ExcelFile(path, engine='openpyxl').sheet_names[0]!r} is empty{_first_sheet(path)}"
+
+
+def _first_sheet(path: Path) -> str:
+    """For a workbook of several sheets, that its first is read and how to choose another."""
+    sheets = pd.ExcelFile(path, engine="openpyxl").sheet_names if path.suffix.lower() == ".xlsx" else []
+    return f" (placeplan reads a workbook's first sheet: put {sheets[1]!r} or another first)" if sheets[1:] else ""
+
+
 @dataclass
 class Table:
     """A table read as text, with checks that name the file, row and column."""
@@ -71,7 +84,7 @@ class Table:
             raise ScenarioError(f"{shown(path)}: cannot read table: {str(error).splitlines()[0]}") from None
         if frame.columns.empty:
             names = f" ({', '.join(columns)})" if columns else ""
-            raise ScenarioError(f"{shown(path)}: is empty; its first row must name its columns{names}")
+            raise ScenarioError(f"{shown(path)}: {_empty(path)}; its first row must name its columns{names}")
         frame.columns = [str(c).strip() for c in frame.columns]
         frame = frame.apply(lambda column: column.str.strip())
         missing = {c.lower(): c for c in columns if c not in frame.columns}
@@ -95,7 +108,13 @@ class Table:
         if missing:
             named = enumerate(self.frame.columns, start=1)
             has = [f"(no name, column {i})" if c.startswith("Unnamed: ") else c for i, c in named]
-            raise ScenarioError(f"{shown(self.path)}: missing column {', '.join(missing)}; has {', '.join(has)}")
+            unnamed = [c for c in has if c.startswith("(no name")]
+            if len(unnamed) > 3:  # a title row above the names: say so once, not once per column
+                has = [c for c in has if c not in unnamed] + [f"{len(unnamed)} columns without a name"]
+            below = set(self.frame.iloc[0]) if len(self.frame) else set()
+            hint = "; the column names are in row 2: remove the title above them" if set(missing) <= below else ""
+            hint = hint or _first_sheet(self.path)
+            raise ScenarioError(f"{shown(self.path)}: missing column {', '.join(missing)}; has {', '.join(has)}{hint}")
         if self.frame.empty:
             raise ScenarioError(f"{shown(self.path)}: has no rows")
 

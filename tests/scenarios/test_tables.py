@@ -55,8 +55,12 @@ def test_other_formats_are_refused(tmp_path):
         ("", "districts.csv: is empty; its first row must name its columns (code, name)"),
         ("code,,name\n1,2,3\n", "districts.csv: missing column names; has code, (no name, column 2), name"),
         ("CODE,Name\n1,a\n", "districts.csv: unknown column 'CODE' (did you mean 'code'?); columns: code, name"),
+        (
+            "code,,,,,name\n1,2,3,4,5,6\n",
+            "districts.csv: missing column names; has code, name, 4 columns without a name",
+        ),
     ],
-    ids=["empty file", "blank header", "header in capitals"],
+    ids=["empty file", "blank header", "header in capitals", "many blank names"],
 )
 def test_what_is_wrong_with_the_header_is_named(tmp_path, text, message):
     """Found by fuzzing: pandas' own words ("No columns to parse", "Unnamed: 1") used to reach the planner."""
@@ -79,7 +83,30 @@ def test_a_workbook_that_is_not_one_is_named(tmp_path):
     pd.DataFrame().to_excel(path, index=False)
     with pytest.raises(ScenarioError) as error:
         Table.read(path, "districts", columns=("code", "name"))
-    assert str(error.value).endswith("districts.xlsx: is empty; its first row must name its columns (code, name)")
+    assert str(error.value).endswith(
+        "districts.xlsx: its first sheet 'Sheet1' is empty; its first row must name its columns (code, name)"
+    )
+
+
+def test_a_title_above_the_names_or_a_notes_sheet_first_is_pointed_out(tmp_path):
+    """As bureau workbooks come: a title row above the column names, a sheet of notes before the table."""
+    path = tmp_path / "districts.xlsx"
+    pd.DataFrame([["code", "name"], ["1", "Jia"]], columns=["太原市区划", ""]).to_excel(path, index=False)
+    with pytest.raises(ScenarioError) as error:
+        Table.read(path, "districts", columns=("code", "name")).require("code", "name")
+    assert str(error.value).endswith(
+        "districts.xlsx: missing column code, name; has 太原市区划, (no name, column 2); "
+        "the column names are in row 2: remove the title above them"
+    )
+    with pd.ExcelWriter(path) as workbook:
+        pd.DataFrame().to_excel(workbook, sheet_name="说明", index=False)
+        pd.DataFrame({"code": ["1"], "name": ["Jia"]}).to_excel(workbook, sheet_name="区划", index=False)
+    with pytest.raises(ScenarioError) as error:
+        Table.read(path, "districts", columns=("code", "name"))
+    assert str(error.value).endswith(
+        "districts.xlsx: its first sheet '说明' is empty (placeplan reads a workbook's first sheet: put '区划' or "
+        "another first); its first row must name its columns (code, name)"
+    )
 
 
 TEXTS = ["3", "0", "-2", "2.5", "1,200", " 7 ", "1_000", "", "abc", "nan", "inf", "1e999", "0x10", "2020", "１２"]
