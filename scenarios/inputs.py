@@ -17,6 +17,7 @@ from .cells import SEX_CODES, age_column, param, sex_column
 from .demography import Development, PopulationInputs, read_population
 from .errors import ScenarioError
 from .loading import Loaded, shown
+from .plausible import unlikely
 from .progression import ProgressionInputs, read_progression
 from .schema import Scenario, Stage
 from .shares import read_shares
@@ -380,4 +381,5 @@ def read_inputs(loaded: Loaded) -> Inputs:
     inputs = Inputs(loaded, years, districts, population, stages, lines)
     inputs.sites = read_sites(loaded, districts.codes, [stage.name for stage in stages])
     inputs.boundaries = read_boundaries(loaded, districts, inputs.warnings)
+    inputs.warnings += unlikely(loaded, stages, population.fertility)
     return inputs
