@@ -8,7 +8,7 @@ from numpy.typing import NDArray
 
 from ..models import capacity as cap
 from ..models.population import Array
-from ..scenarios.capacity import Lines
+from ..scenarios.capacity import NEVER, Lines
 from ..scenarios.inputs import Inputs, StageInputs
 
 
@@ -72,6 +72,8 @@ def district_capacity(stage: StageInputs, lines: Lines, inputs: Inputs) -> dict[
     }
     staff = lines.teachers[mine]
     if not np.isnan(staff[kind == "school"]).all():
+        converted = np.abs(lines.public_from[parent]) < NEVER  # a private school made public brings the staff
+        staff = np.where(converted & np.isnan(staff), 0.0, staff)  # its row gives: none when blank (all to take on)
         counted = open_ & public & ~bought
         unknown = by_district((counted & np.isnan(staff)).astype(float)) > 0
         out["teachers"] = np.where(unknown, np.nan, by_district(np.nan_to_num(staff) * counted))

@@ -112,6 +112,19 @@ def test_teachers_by_ratio_or_by_class_whichever_is_more(tmp_path):
     assert np.isnan(_one(result, "teachers")).all() and np.isnan(_one(result, "teacher_gap")).all()
 
 
+def test_a_converted_school_brings_the_staff_its_row_gives_and_none_when_blank(tmp_path):
+    # P1 public with 30 teachers; P2 private, full with 600 pupils, its staff blank then 25
+    convert = {"to_public": {"action": "convert", "school": "P2", "year": 2021}}
+    blank = "P1,One,1,primary,public,20,,,,,,30,,,\nP2,Two,1,primary,private,15,,600,,,,,,,\n"
+    result = _run(tmp_path / "a", blank, convert)
+    # 600 then 1,200 public pupils at 20 a teacher; P2's staff is still to be taken on, not unknown
+    assert _one(result, "teachers") == pytest.approx([30] * 4)
+    assert _one(result, "teacher_gap") == pytest.approx([0, 30, 30, 30])
+    given = _run(tmp_path / "b", blank.replace("600,,,,,,,", "600,,,,25,,,"), convert)
+    assert _one(given, "teachers") == pytest.approx([30, 55, 55, 55])
+    assert _one(given, "teacher_gap") == pytest.approx([0, 5, 5, 5])
+
+
 def test_schools_share_their_area_with_openings_and_closures(tmp_path):
     # all 1,200 pupils public; A holds 300 and B 100 of them in the base year, each has 400 places
     schools = "A,A,1,primary,public,10,,300,,,,,,,\nB,B,1,primary,public,10,,100,,,,,,,\n"
