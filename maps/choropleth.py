@@ -119,7 +119,7 @@ def colour_bar(fig: Any, mappable: Any, axes: Any, shrink: float, label: str, fi
 
     bar = fig.colorbar(mappable, ax=axes, shrink=shrink, label=label, format=ticks(figure, lang))
     if figure != "utilization" and figure not in MONEY:
-        bar.locator = MaxNLocator(integer=True)
+        bar.locator = MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
 
 
 def _patches(shapes: Any, **style: Any) -> Any:
