@@ -180,8 +180,9 @@ def _inputs(records: dict[str, dict[str, Any]], results: dict[str, xr.Dataset], 
     parts = []
     for name, record in records.items():
         rows = [[file, digest] for file, digest in record.get("inputs", {}).items()]
-        parts.append(f"<h3>{_e(title(results[name], lang))} <span class=note>({_e(name)})</span></h3>")
-        parts.append(_table([word("file", lang), word("sha256", lang)], rows, numeric_from=9))
+        heading = f"<h3>{_e(title(results[name], lang))} <span class=note>({_e(name)})</span></h3>"
+        table = _table([word("file", lang), word("sha256", lang)], rows, numeric_from=9)
+        parts.append(f"<div class=keep>{heading}{table}</div>")  # a title printed with its table
     return "".join(parts)
 
 
@@ -207,7 +208,7 @@ def report_html(results: dict[str, xr.Dataset], reference: str, tables: Tables, 
         maps = [f"<figure>{_png(plot_map(result, s, peak_year(result, s), lang=lang).figure)}</figure>" for s in stages]
         sheet = _png(small_multiples(result, stages, _report_years(result)[1:] or _report_years(result), lang=lang))
         body.append(f"<section><h2>{_e(word('gap_maps', lang))}</h2><div class=grid>{''.join(maps)}</div></section>")
-        body.append(f"<section class=wide><h2>{_e(word('sheet', lang))}</h2><figure>{sheet}</figure></section>")
+        body.append(f"<section><h2>{_e(word('sheet', lang))}</h2><figure>{sheet}</figure></section>")
     body.append(f"<section><h2>{_e(word('short_areas', lang))}</h2>{_short_areas(result, lang)}</section>")
     body.append(f"<section><h2>{_e(word('crowded_schools', lang))}</h2>{_crowded(result, lang)}</section>")
     if len(results) > 1:
@@ -247,7 +248,7 @@ def _comparison(results: dict[str, xr.Dataset], reference: str, summary: pd.Data
             for stage, year in _where_options_differ(results, reference)
         ]
         heading = _e(word("difference_maps", lang))
-        parts.append(f"<section class=wide><h2>{heading}</h2>{''.join(pictures)}</section>")
+        parts.append(f"<section><h2>{heading}</h2>{''.join(pictures)}</section>")
     return "".join(parts)
 
 
@@ -301,6 +302,6 @@ th{background:#f1edf7}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 figure{margin:6px 0}img{max-width:100%;height:auto}.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}
 footer{margin-top:30px;color:#909090;font-size:11px}
 @page{size:A4;margin:14mm}
-@media print{body{margin:0;max-width:none;font-size:11px}section,figure,table,tr{break-inside:avoid}
-h2{break-after:avoid}.wide{break-before:page}}
+@media print{body{margin:0;max-width:none;font-size:11px}section,figure,table,tr,.keep{break-inside:avoid}
+h2,h3{break-after:avoid}img{max-height:235mm;width:auto}}
 """
