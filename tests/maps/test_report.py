@@ -20,7 +20,7 @@ from PIL import Image
 from placeplan.simulate.cli import main
 from placeplan.simulate.report import browser, headless
 
-from ..conftest import write_tiny
+from ..conftest import SCENARIO, write_tiny
 
 BROWSER = browser()
 needs_browser = pytest.mark.skipif(BROWSER is None, reason="no Chromium here: install Debian's chromium package")
@@ -190,6 +190,25 @@ def test_chinese_is_drawn_with_the_embedded_font_not_boxes(reports, tmp_path):
 @needs_browser
 def test_a_pdf_is_printed_beside_the_page(reports):
     assert (reports["zh"] / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+@needs_browser
+def test_no_picture_of_the_printed_report_is_cut_across_pages(tmp_path):
+    """Five stages make a stages x years sheet taller than an A4 page: it is printed whole, on one page."""
+    from pypdf import PdfReader
+
+    stage = {"gross_enrolment": 1.0, "public_share": 1.0, "class_size": 40, "pupil_teacher_ratio": 20}
+    more = {name: {**stage, "ages": [lo, lo + 2]} for name, lo in (("preschool", 3), ("junior", 12), ("evening", 18))}
+    scenario = write_tiny(tmp_path / "five", {"name": "five", "stages": {**SCENARIO["stages"], **more}})
+    assert invoke("run", str(scenario), "--out", str(tmp_path / "five_out"), "-q", "--no-maps").exit_code == 0
+    assert invoke("report", str(tmp_path / "five_out"), "--out", str(tmp_path / "report")).exit_code == 0
+    pages: dict[int, list[int]] = {}
+    for number, page in enumerate(PdfReader(tmp_path / "report" / "report.pdf").pages, start=1):
+        for ref in page["/Resources"].get("/XObject", {}).values():
+            if ref.get_object()["/Subtype"] == "/Image":
+                pages.setdefault(ref.idnum, []).append(number)
+    assert len(pages) >= 6  # five gap maps and the sheet, at least
+    assert [found for found in pages.values() if len(found) > 1] == []
 
 
 def test_a_damaged_result_is_refused(tmp_path, reports):
