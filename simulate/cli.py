@@ -5,21 +5,21 @@ Exit codes: 0 success, 2 bad input or usage (one message, no traceback), 1 a bug
 
 import atexit
 import gc
-import math
 import signal
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..maps.style import FIGURES, FORMATS, LANGS, stage_name, word
+from ..maps.style import stage_name, word
 from ..scenarios.errors import ScenarioError
+from .cli_options import LANG, Number
+from .cli_results import chart, compare, export, map_command, report
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -34,16 +34,6 @@ class BadInput(click.ClickException):
     """Bad input: exit code 2 and one message."""
 
     exit_code = 2
-
-
-class Number(click.FloatRange):
-    """A finite number within a range (click's FloatRange lets ``nan`` and ``inf`` through)."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number.", param, ctx)
-        return number
 
 
 class Commands(click.Group):
@@ -77,6 +67,10 @@ def main(debug: bool) -> None:
     quick_garbage_collection()
 
 
+for command in (map_command, chart, export, compare, report):
+    main.add_command(command)
+
+
 def quick_garbage_collection() -> None:
     """Collect cycles less often (pandas makes many short-lived objects: 0.1 s a run) and not at all at
     exit, when the process ends anyway (0.2 s): docs/performance.md."""
@@ -88,19 +82,6 @@ def quick_garbage_collection() -> None:
 def interrupted(signum: int, frame: object) -> None:
     """SIGTERM (a kill, a closed session) ends a run as Ctrl-C does: staging folders are removed."""
     raise KeyboardInterrupt
-
-
-RESULT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
-LANG = click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
-FORMAT = click.option(
-    "--format",
-    "formats",
-    type=click.Choice(FORMATS),
-    multiple=True,
-    default=("png",),
-    show_default=True,
-    help="Picture format; repeat for several.",
-)
 
 
 @main.command()
@@ -220,156 +201,6 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
         )
 
 
-def _one(result: "xr.Dataset", dim: str, value: str | None, name: str) -> str:
-    """The value of ``dim`` the user named (checked), or a clear error listing what exists."""
-    allowed = [str(v) for v in result[dim].values]
-    if value is None or value in allowed:
-        return value or allowed[0]
-    raise click.BadParameter(f"{value!r} is not in this Result; choose from {', '.join(allowed)}", param_hint=name)
-
-
-@main.command("map")
-@click.argument("result_dir", type=RESULT_DIR)
-@click.option("--stage", help="Stage to map (default: the first).")
-@click.option("--year", type=int, help="Year to map (default: the year the stage's shortage peaks).")
-@click.option("--figure", type=click.Choice(list(FIGURES)), default="gap", show_default=True, help="Figure to map.")
-@click.option("--years", help="Comma-separated years: draw stages x years as small multiples instead.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (suffix set by --format).")
-@LANG
-@FORMAT
-def map_command(
-    result_dir: Path,
-    stage: str | None,
-    year: int | None,
-    figure: str,
-    years: str | None,
-    out: Path | None,
-    lang: str,
-    formats: tuple[str, ...],
-) -> None:
-    """Map a figure of RESULT_DIR (a folder written by placeplan run) by planning area."""
-    from ..maps.choropleth import peak_year, plot_map
-    from ..maps.multiples import small_multiples
-    from .outputs import read_result
-
-    result = read_result(result_dir)
-    if years is not None:
-        chosen = [int(_one(result, "year", y.strip(), "--years")) for y in years.split(",")]
-        stages = (
-            [str(s) for s in result["stage"].values] if stage is None else [_one(result, "stage", stage, "--stage")]
-        )
-        with _pictures(out or result_dir / "maps" / f"{figure}_small_multiples", formats) as save:
-            save(small_multiples(result, stages, chosen, figure, lang))
-    else:
-        stage = _one(result, "stage", stage, "--stage")
-        year = peak_year(result, stage) if year is None else int(_one(result, "year", str(year), "--year"))
-        with _pictures(out or result_dir / "maps" / f"{figure}_{stage}_{year}", formats) as save:
-            save(plot_map(result, stage, year, figure, lang).figure)
-
-
-@contextmanager
-def _pictures(path: Path, formats: tuple[str, ...]) -> Iterator[Callable[[Any], None]]:
-    """Checks that ``path`` in each format can be written (before any drawing), then gives a function that
-    saves a picture as them, each file whole or not there; names the files written."""
-    from ..maps.choropleth import save_as
-    from .publish import staged
-
-    targets = [path.with_suffix(f".{fmt}") for fmt in formats]
-    with ExitStack() as stack:
-        staging = [stack.enter_context(staged(target)) for target in targets]
-
-        def save(picture: Any) -> None:
-            save_as(picture, staging)
-
-        yield save
-    for target in targets:
-        click.echo(str(target))
-
-
-@main.command()
-@click.argument("result_dir", type=RESULT_DIR)
-@click.option("--area", help="Area code (default: the area with the largest shortage).")
-@click.option("--stage", help="Stage (default: the first).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (suffix set by --format).")
-@LANG
-@FORMAT
-def chart(
-    result_dir: Path, area: str | None, stage: str | None, out: Path | None, lang: str, formats: tuple[str, ...]
-) -> None:
-    """Chart public demand against capacity over the years for one area and stage."""
-    from ..maps.charts import plot_series, worst_area
-    from .outputs import read_result
-
-    result = read_result(result_dir)
-    stage = _one(result, "stage", stage, "--stage")
-    planned = [str(a) for a in result["area"].values[result["planned"].sel(stage=stage).values]]
-    if area is None:
-        area = worst_area(result, stage)
-    elif area not in planned:
-        raise click.BadParameter(
-            f"{area!r} is not a planning area of {stage}; choose from {', '.join(planned)}", param_hint="--area"
-        )
-    with _pictures(out or result_dir / "maps" / f"series_{stage}_{area}", formats) as save:
-        save(plot_series(result, area, stage, lang).figure)
-
-
-@main.command()
-@click.argument("result_dir", type=RESULT_DIR)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="GeoPackage (default RESULT_DIR/gap.gpkg; suffix .gpkg).",
-)
-@click.option("--figure", type=click.Choice(list(FIGURES)), default="gap", show_default=True, help="Figure exported.")
-def export(result_dir: Path, out: Path | None, figure: str) -> None:
-    """Write the gap layer as a GeoPackage for QGIS or ArcGIS: a layer per stage, a column per year."""
-    from ..maps.export import gap_layers
-    from .outputs import read_result
-    from .publish import staged
-
-    result = read_result(result_dir)
-    target = (out or result_dir / "gap").with_suffix(".gpkg")  # as map and chart set their files' suffixes
-    with staged(target) as path:
-        gap_layers(result, path, figure)
-    click.echo(str(target))
-
-
-@main.command()
-@click.argument("result_dirs", nargs=-1, required=True, type=RESULT_DIR)
-@click.option("--reference", help="Scenario the others are compared with (default: the first).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results/comparison"),
-    show_default=True,
-    help="Folder for the comparison.",
-)
-@click.option("--stage", "stages", multiple=True, help="Stages for difference maps (default: all).")
-@click.option("--year", type=int, help="Year of the difference maps (default: the last).")
-@LANG
-def compare(
-    result_dirs: tuple[Path, ...],
-    reference: str | None,
-    out: Path,
-    stages: tuple[str, ...],
-    year: int | None,
-    lang: str,
-) -> None:
-    """Compare the Results in RESULT_DIRS: comparison.csv, summary (CSV, .xlsx, chart) and difference maps."""
-    from ..maps.sets import comparison_pictures
-    from .compare import write_comparison
-
-    results, _ = _read_results(result_dirs)
-    reference = _reference(results, reference)
-    for stage in stages:
-        _one(results[reference], "stage", stage, "--stage")
-    if year is not None:
-        _one(results[reference], "year", str(year), "--year")
-    pictures = partial(comparison_pictures, stages=list(stages) or None, year=year, lang=lang)
-    write_comparison(results, reference, out, pictures)
-    click.echo(str(out))
-
-
 @main.command("plan")
 @click.argument("scenario")
 @click.option("--budget", type=Number(min=0), help="Most capital spending in all (default: the scenario's).")
@@ -429,54 +260,6 @@ def plan_command(
     for line in headline(done.run, lang):
         click.echo(line)
     click.echo(str(done.folder))
-
-
-@main.command()
-@click.argument("result_dirs", nargs=-1, required=True, type=RESULT_DIR)
-@click.option("--reference", help="Scenario the others are compared with (default: the first).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results/report"),
-    show_default=True,
-    help="Folder for report.html, report.xlsx (and report.pdf where Chromium is installed).",
-)
-@LANG
-def report(result_dirs: tuple[Path, ...], reference: str | None, out: Path, lang: str) -> None:
-    """Write the bureau's report of RESULT_DIRS: one self-contained report.html and report.xlsx."""
-    from .report import write_report
-
-    results, records = _read_results(result_dirs)
-    reference = _reference(results, reference)
-    write_report(results, records, reference, out, lang)
-    click.echo(str(out))
-
-
-def _read_results(result_dirs: tuple[Path, ...]) -> tuple[dict[str, "xr.Dataset"], dict[str, dict[str, Any]]]:
-    """The Result and run.json of each folder, by scenario name (names must differ)."""
-    import json
-
-    from .outputs import read_result
-
-    results, records = {}, {}
-    for folder in result_dirs:
-        result = read_result(folder)
-        name = str(result.attrs["scenario"])
-        results[name] = result
-        try:
-            records[name] = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            records[name] = {}
-    if len(results) < len(result_dirs):
-        raise click.UsageError("two RESULT_DIRS hold the same scenario name; give different scenarios")
-    return results, records
-
-
-def _reference(results: dict[str, "xr.Dataset"], reference: str | None) -> str:
-    reference = reference or next(iter(results))
-    if reference not in results:
-        raise click.BadParameter(f"{reference!r} is not among {', '.join(results)}", param_hint="--reference")
-    return reference
 
 
 def _span(text: str, name: str, lowest: int) -> list[int]:
