@@ -4,11 +4,7 @@ Table values are file paths (already made absolute by :mod:`.load`); the
 tables themselves are checked by :mod:`.tables` and :mod:`.inputs`.
 """
 
-import ast
-import inspect
-import json
 from functools import partial
-from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
@@ -467,58 +463,3 @@ class Scenario(Strict):
         if self.stages and self.schools is None:
             raise ValueError("schools: missing; a scenario with stages needs its schools table")
         return self
-
-
-def _describe_fields() -> None:
-    """Give every field its attribute docstring as description, for the JSON Schema.
-
-    Done here rather than by pydantic's ``use_attribute_docstrings``, which parses this file for every
-    model each time placeplan starts; only the schema needs the descriptions.
-    """
-    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
-    models = {name: model for name, model in globals().items() if isinstance(model, type) and issubclass(model, Strict)}
-    for node in tree.body:
-        if not (isinstance(node, ast.ClassDef) and node.name in models):
-            continue
-        for field, doc in zip(node.body, node.body[1:], strict=False):
-            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name):
-                if (
-                    isinstance(doc, ast.Expr)
-                    and isinstance(doc.value, ast.Constant)
-                    and isinstance(doc.value.value, str)
-                ):
-                    models[node.name].model_fields[field.target.id].description = inspect.cleandoc(doc.value.value)
-    for model in models.values():  # nested models first: they are defined before the models using them
-        model.model_rebuild(force=True)
-
-
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a scenario file, for editors (``# yaml-language-server: $schema=...``)."""
-    _describe_fields()
-    schema = Scenario.model_json_schema()
-    schema["title"] = "placeplan scenario"
-    schema["properties"].pop("options")
-    schema["properties"]["extends"] = {
-        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
-        "description": "Scenario file(s) this one builds on, relative to this file.",
-    }
-    schema["properties"]["options"] = {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": "Named overrides to apply, in order; two setting the same key is an error.",
-    }
-    schema["properties"]["overrides"] = {
-        "type": "object",
-        "additionalProperties": {"type": "object"},
-        "description": "Named partial scenarios that `options:` can apply.",
-    }
-    schema.pop("required")  # a file that extends another needs none of them; the merged scenario is checked
-    return schema
-
-
-SCHEMA_FILE = Path(__file__).with_name("schema.json")
-
-
-def write_json_schema() -> None:
-    """Write ``schema.json`` beside this module (tests/scenarios/test_schema.py says when)."""
-    SCHEMA_FILE.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from placeplan.scenarios.schema import json_schema
+from placeplan.scenarios.json_schema import json_schema
 
 DOC = Path(__file__).parents[2] / "docs" / "scenario-format.md"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from placeplan.scenarios import load
-from placeplan.scenarios.schema import SCHEMA_FILE, json_schema
+from placeplan.scenarios.json_schema import SCHEMA_FILE, json_schema
 
 SHIPPED = sorted(Path(SCHEMA_FILE).parent.glob("*/*.yaml"))
 
@@ -14,7 +14,7 @@ SHIPPED = sorted(Path(SCHEMA_FILE).parent.glob("*/*.yaml"))
 def test_schema_json_is_in_sync():
     assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == json_schema(), (
         "scenarios/schema.json is stale; regenerate it with: python -c "
-        '"from placeplan.scenarios.schema import write_json_schema; write_json_schema()"'
+        '"from placeplan.scenarios.json_schema import write_json_schema; write_json_schema()"'
     )
 
 
