@@ -31,7 +31,22 @@ def by_sex(
     return np.repeat(param(loaded, value, keys, years, codes)[..., None], 2, axis=-1)
 
 
+OPEN_AGE = r"^(\d+)\s*(?:\+|岁及以上|岁以上|及以上)$"
+"""The open age group as censuses write it: ``100+``, ``100岁及以上``."""
+
+
 def age_column(table: Table, top: int, column: str = "age", lo: int = 0) -> NDArray[np.intp]:
+    """Ages ``lo..top``, also written ``6岁``; the open group (``100+``, ``100岁及以上``) only as the top age."""
+    text = table.frame[column]
+    opened = text.str.extract(OPEN_AGE)[0]
+    short = (opened.notna() & (opened != str(top))).to_numpy()
+    if short.any():
+        row = int(np.argmax(short))
+        raise ScenarioError(
+            f"{table.where(row)}: age {text.iloc[row]!r} is an open age group, but ages run {lo} to {top} "
+            f"(max_age): give single ages up to {top}, or set max_age to {opened.iloc[row]}"
+        )
+    table.frame[column] = opened.fillna(text.str.removesuffix("岁"))
     ages = table.numbers(column, "whole")
     outside = (ages < lo) | (ages > top)
     if outside.any():

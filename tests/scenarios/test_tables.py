@@ -145,3 +145,21 @@ def _floats(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_ages_as_censuses_write_them(tmp_path):
+    """``6岁`` is 6; the open group (``100+``, ``100岁及以上``) is the top age, and only the top age."""
+    from placeplan.scenarios.cells import age_column
+
+    path = tmp_path / "population.csv"
+    path.write_text("age,population\n0,5\n6岁,7\n99,1\n100+,2\n", encoding="utf-8")
+    assert age_column(Table.read(path, "base"), top=100).tolist() == [0, 6, 99, 100]
+    path.write_text("age,population\n0,5\n100岁及以上,2\n", encoding="utf-8")
+    assert age_column(Table.read(path, "base"), top=100).tolist() == [0, 100]
+    path.write_text("age,population\n0,5\n85岁及以上,2\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        age_column(Table.read(path, "base"), top=100)
+    assert str(error.value).endswith(
+        "population.csv row 3: age '85岁及以上' is an open age group, but ages run 0 to 100 (max_age): give single "
+        "ages up to 100, or set max_age to 85"
+    )
