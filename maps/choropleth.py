@@ -108,7 +108,7 @@ def draw(
         _north_arrow(ax, lang)
         _scale_bar(frame, ax, lang)
     if colorbar:
-        colour_bar(ax.figure, ScalarMappable(norm, cmap), ax, 0.6, FIGURES[figure].label(lang), figure, lang)
+        colour_bar(ax.figure, ScalarMappable(norm, cmap), ax, 0.8, FIGURES[figure].label(lang), figure, lang)
     return ax
 
 
@@ -165,6 +165,13 @@ def _label(frame: Any, figure: str, ax: Any, lang: str) -> None:
             placed.append(box)
 
 
+def map_height(frame: Any, width: float) -> float:
+    """Inches a map of ``frame`` drawn ``width`` inches wide takes, with :func:`draw`'s margins and aspect."""
+    west, south, east, north = frame.total_bounds
+    tall = (north - south) * 1.10 / np.cos(np.radians((south + north) / 2))
+    return width * tall / ((east - west) * 1.04)
+
+
 def _north_arrow(ax: Any, lang: str) -> None:
     ax.annotate(
         word("north", lang),
@@ -200,10 +207,9 @@ def map_title(result: xr.Dataset, stage: str, year: int | str, figure: str, lang
 
 def plot_map(result: xr.Dataset, stage: str, year: int, figure: str = "gap", lang: str = "en", ax: Any = None) -> Any:
     """Map ``figure`` of ``stage`` in ``year`` by planning area; returns the axes."""
-
-    if ax is None:
-        _, ax = subplots(figsize=(7.5, 7), layout="constrained")
     frame = area_frame(result, stage, lang)
+    if ax is None:  # as tall as the area's shape needs at this width (a wide city leaves no band of white)
+        _, ax = subplots(figsize=(7.5, float(np.clip(map_height(frame, 5.4) + 1.2, 4.5, 9.5))), layout="constrained")
     values = figure_values(result, figure).sel(stage=stage, year=year).sel(area=frame["area"].values).values
     draw(frame, values, figure, ax, lang=lang)
     ax.set_title(map_title(result, stage, year, figure, lang), fontsize=11)
