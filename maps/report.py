@@ -82,15 +82,20 @@ def _table(heads: list[str], rows: list[list[str]], numeric_from: int = 1) -> st
 
 
 def _headline(summary: pd.DataFrame, lang: str, currency: str) -> str:
-    keys = ["stage", "peak_shortage", "peak_year", "places_to_build", "classes_to_build", "peak_teachers_needed"]
+    ranged = "peak_shortage_p5" in summary  # an ensemble: the peak with its range over the draws
+    keys = ["stage", "peak_shortage_range" if ranged else "peak_shortage", "peak_year", "places_to_build"]
+    keys += ["classes_to_build", "peak_teachers_needed"]
     heads = [word(k, lang) for k in keys] + [word("capital_cost", lang), word("recurrent_cost", lang)]
     rows = []
     for row in summary.to_dict("records"):
         year = row["peak_year"]
+        peak = _count(float(row["peak_shortage"]))
+        if ranged:
+            peak += f" ({_count(float(row['peak_shortage_p5']))}-{_count(float(row['peak_shortage_p95']))})"
         rows.append(
             [
                 stage_name(str(row["stage"]), lang),
-                *(_count(float(row[k])) for k in ("peak_shortage",)),
+                peak,
                 "" if year is None or year != year else f"{float(year):.0f}",
                 *(_count(float(row[k])) for k in ("places_to_build", "classes_to_build", "peak_teachers_needed")),
                 *(_money(float(row[k]), lang, currency) for k in ("capital_cost", "recurrent_cost")),

@@ -151,16 +151,20 @@ def headline(finished: "Run", lang: str) -> list[str]:
             finished.titles[lang],
             f"  {word('population', lang)} {first}: {people[first]:,.0f}   {last}: {people[last]:,.0f}",
         ]
-    rows = [[word(key, lang) for key in ("stage", "peak_shortage", "peak_year", "places_to_build")]]
-    for stage, peak, year, places in finished.summary[
-        ["stage", "peak_shortage", "peak_year", "places_to_build"]
-    ].itertuples(index=False):
+    ranged = "peak_shortage_p5" in finished.summary  # an ensemble: the peak with its range over the draws
+    keys = ("stage", "peak_shortage_range" if ranged else "peak_shortage", "peak_year", "places_to_build")
+    rows = [[word(key, lang) for key in keys]]
+    for stage in finished.summary.to_dict("records"):
+        year = stage["peak_year"]
+        peak = f"{stage['peak_shortage']:,.0f}"
+        if ranged:
+            peak += f" ({stage['peak_shortage_p5']:,.0f}-{stage['peak_shortage_p95']:,.0f})"
         rows.append(
             [
-                stage_name(str(stage), lang),
-                f"{peak:,.0f}",
-                "" if year != year or year is None else f"{year:.0f}",
-                f"{places:,.0f}",
+                stage_name(str(stage["stage"]), lang),
+                peak,
+                "" if year is None or year != year else f"{year:.0f}",
+                f"{stage['places_to_build']:,.0f}",
             ]
         )
     widths = [max(_width(row[i]) for row in rows) for i in range(4)]

@@ -9,6 +9,7 @@ import xarray as xr
 
 from ..scenarios.errors import ScenarioError
 from .csvtext import write_csv
+from .figures import PEAK_BANDS
 from .outputs import results_table
 from .publish import publish
 
@@ -122,7 +123,12 @@ def summary(result: xr.Dataset, name: str) -> pd.DataFrame:
                 "place_years_short": float(total.sum()),
             }
         )
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+        if "peak_shortage_p50" in result:  # an ensemble: the peak of each draw's city-wide shortage
+            columns = ("peak_shortage_p5", "peak_shortage", "peak_shortage_p95")
+            for column, band in zip(columns, PEAK_BANDS, strict=True):
+                rows[-1][column] = float(result[band].sel(stage=stage))
+    ranges = ["peak_shortage_p5", "peak_shortage_p95"] if "peak_shortage_p50" in result else []
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS + ranges)
 
 
 def summary_table(results: dict[str, xr.Dataset]) -> pd.DataFrame:

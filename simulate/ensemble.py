@@ -28,7 +28,7 @@ from . import draws as dr
 from .backtest import replayed_errors
 from .capacity import capacities
 from .engine import assemble
-from .figures import FIGURES, areas, one_stage
+from .figures import FIGURES, PEAK_BANDS, areas, one_stage
 from .project import project
 from .records import with_housing_pupils, with_projected_births, with_rules
 
@@ -173,6 +173,7 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
     kept = {"enrolment", "public_choice"} if plan_quantile is not None else set()
     names = [*FIGURES, *(f"{n}_{b}" for n in BANDED for b in ("p5", "p95")), *(f"{n}_q" for n in kept), "p_shortage"]
     out = {name: np.full(shape, np.nan) for name in names}
+    out[SHORTAGE_BY_DRAW] = city = np.zeros((len(inputs.stages), len(inputs.years), len(draws.tfr)))
     ages = school_ages(projection.population, [(stage.lo, stage.hi) for stage in inputs.stages])
     for k, stage in enumerate(inputs.stages):
         columns = index_of(stage.areas, all_areas)
@@ -192,6 +193,7 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
             if name == "gap":
                 short = np.where(np.isnan(values[:, 0]), np.nan, (values > 0).mean(axis=1))
                 out["p_shortage"][k][columns] = short.T
+                city[k] = np.where(values > 0, values, 0.0).sum(axis=2)  # this chunk's part of each draw's total
     (out["projection.population"],) = over_draws(np.swapaxes(projection.population, 1, 2), 2, (0.5,))
     for name in ("births", "deaths", "net_migration", "clipped"):
         (out[f"projection.{name}"],) = over_draws(getattr(projection, name), 1, (0.5,))
@@ -283,13 +285,21 @@ def run_ensemble(
     finally:
         _WORKSPACE.memory = None  # the projection memory goes with the run, finished or not
     projection = Projection(*(merged.pop(f"projection.{f}") for f in Projection.__dataclass_fields__))
+    peaks = merged.pop(SHORTAGE_BY_DRAW).max(axis=1)  # [stage, draw]: each draw's peak, over the years
     extra = ("_p5", "_p95", "_q")
     banded = {name: merged.pop(name) for name in list(merged) if name.endswith(extra) or name == "p_shortage"}
     result = assemble(inputs, projection, merged)
     for name, values in banded.items():
         result[name] = (("stage", "area", "year"), values)
+    for name, values in zip(PEAK_BANDS, over_draws(peaks, 1, QUANTILES), strict=True):
+        result[name] = ("stage", values)
     result.attrs.update(draws=draws, seed=seed)
     return result
+
+
+SHORTAGE_BY_DRAW = "shortage_by_draw"
+"""Each chunk's part of the pupils short of a public place in all areas ``[stage, year, draw]``: summed over
+the chunks (every area lies in one), they are each draw's city-wide shortage."""
 
 
 def _merge(
@@ -301,6 +311,9 @@ def _merge(
         local = list(dict.fromkeys(area for stage in inputs.stages for area in (stage.area_of[i] for i in index)))
         area = index_of(local, all_areas)
         for name, values in result.items():
+            if name == SHORTAGE_BY_DRAW:
+                merged[name] = merged.get(name, 0.0) + values
+                continue
             by_district = name.startswith("projection.")
             if name not in merged:  # made once, not once a chunk
                 merged[name] = (

@@ -48,6 +48,9 @@ FIGURES = (
     "pupils_placed_in",
 )
 """Figures per (stage, area, year), in the order of results.csv."""
+PEAK_BANDS = ("peak_shortage_p5", "peak_shortage_p50", "peak_shortage_p95")
+"""An ensemble's quantiles over its draws of each draw's peak city-wide shortage ``[stage]``: the largest, over
+the years, of ``sum over areas of max(gap, 0)`` in that draw."""
 SEATS = ("public_capacity", "private_capacity", "bought_places", "teachers")
 """Capacity figures reported as they are."""
 

@@ -1,6 +1,7 @@
 """Ensembles against brute force: each draw run on its own as an ordinary scenario, then quantiles by hand."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from placeplan.scenarios.schema import Uncertainty
 from placeplan.simulate import simulate
 from placeplan.simulate.cli import main
 from placeplan.simulate.draws import draw
-from placeplan.simulate.ensemble import run_ensemble
+from placeplan.simulate.ensemble import chunks, run_ensemble
 
 from ..conftest import SCENARIO, write_given, write_tiny
 
@@ -83,6 +84,37 @@ def test_quantiles_and_p_shortage_match_brute_force(ensemble, brute_force):
     assert ensemble["p_shortage"].values[planned] == pytest.approx(share[planned])
     assert (ensemble["gap_p5"] <= ensemble["gap"]).where(ensemble["planned"], True).all()
     assert (ensemble["gap_p95"] > ensemble["gap_p5"]).sel(stage="primary", area=["1", "2"], year=2023).all()
+    # each draw's peak city-wide shortage: the largest over the years of the sum over areas of max(gap, 0)
+    peaks = brute_force.clip(min=0).sum("area").max("year").quantile([0.05, 0.5, 0.95], "draw")
+    for q, name in zip(peaks.values, ("peak_shortage_p5", "peak_shortage_p50", "peak_shortage_p95"), strict=True):
+        assert ensemble[name].values == pytest.approx(q)
+    assert ensemble["peak_shortage_p95"].sel(stage="primary") > ensemble["peak_shortage_p5"].sel(stage="primary")
+
+
+def test_the_summary_and_headline_give_the_peak_with_its_range(ensemble, tmp_path):
+    from placeplan.simulate.compare import summary
+
+    table = summary(ensemble, "tiny")
+    assert list(table["scenario"]) == ["tiny", "tiny"]  # the scenario's name, on every stage
+    assert table["peak_shortage"].tolist() == ensemble["peak_shortage_p50"].values.tolist()
+    assert (table["peak_shortage_p5"] <= table["peak_shortage"]).all()
+    assert (table["peak_shortage"] <= table["peak_shortage_p95"]).all()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(_scenario(tmp_path / "s")), "--draws", "8", "--out", str(out)])
+    assert "peak shortage (5%-95% of draws)" in result.stdout
+    assert re.search(r"\n  primary +[\d,]+ \([\d,]+-[\d,]+\) ", result.stdout), result.stdout
+
+
+def test_the_city_wide_shortage_adds_up_over_chunks(tmp_path):
+    """Districts planned apart fall in chunks of their own; each draw's city total is summed over them."""
+    path = _scenario(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("area: county", "area: district")
+    path.write_text(text, encoding="utf-8")
+    inputs = read_inputs(load(path))
+    assert len(chunks(inputs, DRAWS, budget=1.0)) == 2
+    together, apart = run_ensemble(inputs, DRAWS, SEED), run_ensemble(inputs, DRAWS, SEED, budget=1.0)
+    for name in ("peak_shortage_p5", "peak_shortage_p50", "peak_shortage_p95"):
+        xr.testing.assert_identical(apart[name], together[name])
 
 
 @pytest.fixture(scope="module")
