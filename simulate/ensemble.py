@@ -8,7 +8,8 @@ the chunking.
 """
 
 import threading
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -279,7 +280,7 @@ def run_ensemble(
     if client is None:  # each chunk's quantiles are put in place as soon as they are made
         results = (run_chunk(part, perturbation, plan_quantile) for part in parts)
     else:
-        results = client.gather(client.map(run_chunk, list(parts), draws=perturbation, plan_quantile=plan_quantile))
+        results = _in_order(client.map(run_chunk, list(parts), draws=perturbation, plan_quantile=plan_quantile))
     try:
         merged = _merge(inputs, groups, results, areas(inputs.stages)[0])
     finally:
@@ -295,6 +296,13 @@ def run_ensemble(
         result[name] = ("stage", values)
     result.attrs.update(draws=draws, seed=seed)
     return result
+
+
+def _in_order(futures: list[Any]) -> Iterator[dict[str, Array]]:
+    """Each chunk's result in turn, released from the cluster once taken (never all held at once)."""
+    pending = deque(futures)
+    while pending:
+        yield pending.popleft().result()
 
 
 SHORTAGE_BY_DRAW = "shortage_by_draw"
