@@ -104,13 +104,15 @@ class Lines:
         return np.minimum(self.closes, self.closes[self.parent])
 
 
-def read_schools(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
-    """The schools table as capacity lines (none in a population-only scenario)."""
+def read_schools(loaded: Loaded, codes: list[str], stages: list[str], warnings: list[str]) -> Lines:
+    """The schools table as capacity lines (none in a population-only scenario); schools of stages the
+    scenario does not plan are left out, with a warning."""
     if loaded.scenario.schools is None:
         return _no_lines()
     table = Table.read(loaded.scenario.schools, "schools", label="id", columns=SCHOOL_COLUMNS)
     table.require("id", "name", "district", "stage", "sector", "classes")
     table.unique("id")
+    table.of_stages(stages, warnings, "schools")
     sector = np.char.lower(table.text("sector"))
     bad = ~np.isin(sector, ["public", "private"])
     if bad.any():
@@ -336,6 +338,6 @@ def check_purchases(
             )
 
 
-def read_capacity(loaded: Loaded, codes: list[str], stages: list[str]) -> Lines:
+def read_capacity(loaded: Loaded, codes: list[str], stages: list[str], warnings: list[str]) -> Lines:
     """Schools plus actions, as capacity lines."""
-    return apply_actions(loaded, read_schools(loaded, codes, stages), codes, stages)
+    return apply_actions(loaded, read_schools(loaded, codes, stages, warnings), codes, stages)

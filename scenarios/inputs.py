@@ -376,10 +376,11 @@ def read_inputs(loaded: Loaded) -> Inputs:
             raise ScenarioError(f"{loaded.where('targets', name)}: not a stage; stages: {', '.join(scenario.stages)}")
     stages = [read_stage(loaded, name, stage, years, districts, top) for name, stage in scenario.stages.items()]
     read_shares(loaded, stages)
-    lines = read_capacity(loaded, districts.codes, [stage.name for stage in stages])
+    names, warnings = [stage.name for stage in stages], list[str]()
+    lines = read_capacity(loaded, districts.codes, names, warnings)
     check_purchases(loaded, lines, {stage.name: stage.class_size for stage in stages}, districts.codes, years)
-    inputs = Inputs(loaded, years, districts, population, stages, lines)
-    inputs.sites = read_sites(loaded, districts.codes, [stage.name for stage in stages])
+    inputs = Inputs(loaded, years, districts, population, stages, lines, warnings=warnings)
+    inputs.sites = read_sites(loaded, districts.codes, names, inputs.warnings)
     inputs.boundaries = read_boundaries(loaded, districts, inputs.warnings)
     inputs.warnings += unlikely(loaded, stages, population.fertility)
     return inputs

@@ -20,13 +20,15 @@ class SiteRow:
     name: str
 
 
-def read_sites(loaded: Loaded, codes: list[str], stages: list[str]) -> list[SiteRow]:
-    """The rows of ``plan: sites`` (none when the scenario gives no table)."""
+def read_sites(loaded: Loaded, codes: list[str], stages: list[str], warnings: list[str]) -> list[SiteRow]:
+    """The rows of ``plan: sites`` (none when the scenario gives no table; sites of stages the scenario does not
+    plan left out, with a warning)."""
     path = loaded.scenario.plan.sites
     if path is None:
         return []
     table = Table.read(path, "plan.sites", columns=("district", "stage", "most", "land_cost", "name"))
     table.require("district", "stage")
+    table.of_stages(stages, warnings, "sites")
     districts = table.codes("district", codes)
     stage = table.codes("stage", stages, what="stage of the scenario")
     most = table.numbers("most", "whole", default=math.inf)

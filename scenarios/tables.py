@@ -98,9 +98,29 @@ class Table:
         return cls(path, frame, label)
 
     def where(self, row: int) -> str:
-        """``file row N (district X)`` for a 0-based data row."""
+        """``file row N (district X)`` for a 0-based data row (N as a spreadsheet numbers it, rows left out
+        by :meth:`of_stages` counted)."""
         label = f" ({self.label} {self.frame[self.label].iloc[row]})" if self.label in self.frame else ""
-        return f"{shown(self.path)} row {row + 2}{label}"
+        return f"{shown(self.path)} row {int(self.frame.index[row]) + 2}{label}"
+
+    def of_stages(self, stages: list[str], warnings: list[str], what: str) -> None:
+        """Keep the rows of the scenario's ``stages``: a stage it does not plan is left out with a warning
+        (a kindergarten scenario may use a table of every school), one close to a planned stage's name is
+        an error with "did you mean"."""
+        stage = pd.Series(self.text("stage"), index=self.frame.index)
+        other = ~stage.isin(stages)
+        for name in dict.fromkeys(stage[other]):
+            close = difflib.get_close_matches(name, stages, n=1, cutoff=0.8)
+            if close:
+                row = int(np.argmax((stage == name).to_numpy()))
+                raise ScenarioError(
+                    f"{self.where(row)}: stage {name!r} is not a stage of the scenario (did you mean {close[0]!r}?); "
+                    f"stages: {', '.join(stages)}"
+                )
+        if other.any():
+            left = ", ".join(f"{name} ({count})" for name, count in stage[other].value_counts(sort=False).items())
+            warnings.append(f"{shown(self.path)}: {what} of stages the scenario does not plan are left out: {left}")
+            self.frame = self.frame[~other.to_numpy()]
 
     def require(self, *columns: str) -> None:
         """Fail unless every column is present."""

@@ -163,3 +163,22 @@ def test_ages_as_censuses_write_them(tmp_path):
         "population.csv row 3: age '85岁及以上' is an open age group, but ages run 0 to 100 (max_age): give single "
         "ages up to 100, or set max_age to 85"
     )
+
+
+def test_rows_of_stages_the_scenario_does_not_plan_are_left_out_and_rows_keep_their_numbers(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text("id,stage,classes\nK1,preschool,3\nP1,primary,4\nS1,senior,5\nP2,primary,x\n", encoding="utf-8")
+    table, warnings = Table.read(path, "schools", label="id"), []
+    table.of_stages(["preschool", "primary"], warnings, "schools")
+    assert warnings == [f"{path}: schools of stages the scenario does not plan are left out: senior (1)"]
+    assert table.text("id").tolist() == ["K1", "P1", "P2"]
+    with pytest.raises(ScenarioError) as error:  # P2 is row 5 of the file, after the senior school left out
+        table.numbers("classes", "whole")
+    assert str(error.value).endswith("schools.csv row 5 (id P2): classes is 'x'; must be a whole number >= 0")
+    path.write_text("id,stage,classes\nK1,preschool,3\nP1,primay,4\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:  # a misspelt stage is an error, not a stage left out
+        Table.read(path, "schools", label="id").of_stages(["preschool", "primary"], [], "schools")
+    assert str(error.value).endswith(
+        "schools.csv row 3 (id P1): stage 'primay' is not a stage of the scenario (did you mean 'primary'?); "
+        "stages: preschool, primary"
+    )
