@@ -267,6 +267,12 @@ def run_ensemble(
         )
     if draws < 1:
         raise ScenarioError(f"--draws {draws}: give at least 1 draw")
+    certain = not any(inputs.scenario.uncertainty.model_dump().values())
+    if certain and all(stage.progression is None for stage in inputs.stages):  # records replay their own errors
+        inputs.warnings.append(
+            f"{inputs.loaded.where('uncertainty')}: nothing is perturbed, so all {draws} draws are the same; "
+            "give tfr, migration_scale, housing_delivery or housing_delay"
+        )
     capacity = capacities(inputs)
     groups = chunks(inputs, draws, budget)
     perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)

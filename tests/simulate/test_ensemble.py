@@ -216,3 +216,12 @@ def test_flows_in_an_ensemble_move_what_a_plain_run_moves(tmp_path):
     np.testing.assert_allclose(ensemble["gap"], plain["gap"], rtol=1e-12)
     boys = plain["population"].sel(district="1", sex="male", age=9).isel(year=1)
     assert float(boys) == 20  # all 100 left (not -400), then 20 came from district 2
+
+
+def test_draws_of_a_scenario_that_perturbs_nothing_are_warned_of(tiny, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(tiny), "--draws", "3", "--no-maps", "-q", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    warning = "uncertainty: nothing is perturbed, so all 3 draws are the same; give tfr, migration_scale, "
+    assert warning in result.stderr
+    assert any(warning in note for note in json.loads((out / "run.json").read_text())["warnings"])
