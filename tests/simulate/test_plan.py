@@ -79,7 +79,6 @@ def test_plan_yaml_extends_the_scenario_with_the_chosen_actions(planned):
     assert sum(a["district"] == "1" for a in builds) <= 1  # the site limit
 
 
-@pytest.mark.xdist_group("numba")
 def test_a_plan_that_can_spend_nothing_chooses_nothing_and_says_so(tmp_path):
     """Found by fuzzing: a plan with no actions crashed summing the costs of an empty table."""
     stages = {**SCENARIO["stages"], "primary": PRIMARY}
@@ -92,6 +91,7 @@ def test_a_plan_that_can_spend_nothing_chooses_nothing_and_says_so(tmp_path):
     assert table.empty and "capital_cost" in table.columns and "why" in table.columns
 
 
+@pytest.mark.xdist_group("numba")
 def test_a_robust_plan_covers_a_quantile_of_the_ensemble(tmp_path):
     stages = {**SCENARIO["stages"], "primary": PRIMARY}
     changes = {"stages": stages, "plan": PLAN, "uncertainty": {"migration_scale": 0.5}}
