@@ -38,7 +38,7 @@ def run(inputs: Inputs, log: Callable[[str], None] = lambda step: None) -> xr.Da
     inputs = with_housing_pupils(with_projected_births(inputs, projection.births), developments)
     result = assemble(inputs, projection, stage_figures(inputs, projection.population, areas(inputs.stages)[0]))
     if developments:
-        result["pupil_yield"] = _pupil_yield(inputs, developments)
+        result["pupil_yield"], result["development_class_size"] = _pupil_yield(inputs, developments)
     return result
 
 
@@ -97,19 +97,26 @@ def planned_areas(inputs: Inputs, all_areas: list[str]) -> NDArray[np.bool_]:
     return np.array([[area in stage.area_of for area in all_areas] for stage in inputs.stages])
 
 
-def _pupil_yield(inputs: Inputs, developments: dict[str, Residents]) -> xr.DataArray:
-    """Pupils per 100 dwellings of each development, by stage and year."""
-    values = np.zeros((len(developments), len(inputs.stages), len(inputs.years)))
+def _pupil_yield(inputs: Inputs, developments: dict[str, Residents]) -> tuple[xr.DataArray, xr.DataArray]:
+    """Pupils per 100 dwellings of each development by stage and year, and the class size of its district
+    (with its district and dwellings as coordinates: what ``housing.csv`` reserves places from)."""
+    shape = (len(developments), len(inputs.stages), len(inputs.years))
+    values, class_size = np.zeros(shape), np.zeros(shape)
     for i, (name, residents) in enumerate(developments.items()):
         for k, stage in enumerate(inputs.stages):
             children = enr.school_age_population(residents.population, stage.lo, stage.hi)
             pupils = enr.enrolment(children, stage.gross_enrolment[:, residents.district])
             values[i, k] = pupil_yield(pupils, inputs.population.dwellings[name])
-    return xr.DataArray(
-        values,
-        dims=("development", "stage", "year"),
-        coords={"development": list(developments), "stage": [s.name for s in inputs.stages], "year": inputs.years},
-    )
+            class_size[i, k] = stage.class_size[:, residents.district]
+    coords = {
+        "development": list(developments),
+        "development_district": ("development", [inputs.districts.codes[r.district] for r in developments.values()]),
+        "development_dwellings": ("development", [inputs.population.dwellings[name] for name in developments]),
+        "stage": [s.name for s in inputs.stages],
+        "year": inputs.years,
+    }
+    dims = ("development", "stage", "year")
+    return xr.DataArray(values, dims=dims, coords=coords), xr.DataArray(class_size, dims=dims, coords=coords)
 
 
 def _area_shapes(inputs: Inputs, all_areas: list[str]) -> list[str]:

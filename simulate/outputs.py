@@ -70,6 +70,32 @@ def population_table(result: xr.Dataset) -> pd.DataFrame:
     return pd.DataFrame(table)[["district", "sex", "age", "year", "population"]]
 
 
+def housing_table(result: xr.Dataset) -> pd.DataFrame:
+    """One row per housing development, stage and year: the pupils its residents bring (enrolment, every
+    sector), per 100 dwellings and in classes of its district's size, and what to reserve for it: the most
+    pupils in any year and the classes they fill (the ``housing.csv`` table)."""
+    dwellings = result["development_dwellings"]
+    pupils = result["pupil_yield"] * dwellings / 100
+    classes = pupils / result["development_class_size"]
+    table = xr.Dataset(
+        {
+            "dwellings": dwellings.broadcast_like(pupils),
+            "pupils": pupils,
+            "pupils_per_100_dwellings": result["pupil_yield"],
+            "classes": classes,
+            "peak_pupils": pupils.max("year").broadcast_like(pupils),
+            "classes_to_reserve": xr.apply_ufunc(np.ceil, classes.max("year") - 1e-9).broadcast_like(pupils),
+        }
+    ).to_dataframe()
+    table = table.reset_index().rename(columns={"development_district": "district"})
+    columns = ["development", "district", "stage", "year", *(name for name in table if name in HOUSING_FIGURES)]
+    return table[columns]
+
+
+HOUSING_FIGURES = ("dwellings", "pupils", "pupils_per_100_dwellings", "classes", "peak_pupils", "classes_to_reserve")
+"""The figures of ``housing.csv``, after ``development, district, stage, year``."""
+
+
 def input_files(inputs: Inputs) -> list[Path]:
     """Every file the scenario read: its YAML files and its tables."""
     files = set(inputs.loaded.origins.values()) | {inputs.loaded.path}
@@ -111,7 +137,7 @@ def write(
     Result (no stages) gets ``population.csv``, ``results.nc`` and ``run.json``."""
     staged = "stage" in result.dims
     tasks: list[Task] = [(maps, (folder / "maps",))] if maps is not None and staged else []  # longest first
-    tasks += [(_write, (make, folder / name)) for name, make in FILES.items() if staged or name not in STAGED_ONLY]
+    tasks += [(_write, (make, folder / name)) for name, make in FILES.items() if NEEDS.get(name, "year") in result.dims]
     each(result, tasks)
     record = run_record(result, inputs, seed)
     record["files"] = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
@@ -135,7 +161,7 @@ def not_written_by_run(folder: Path) -> list[Path]:
     try:
         written = set(json.loads((folder / "run.json").read_text(encoding="utf-8"))["files"])
     except (OSError, ValueError, KeyError, TypeError):
-        written = {"results.csv", "schools.csv", "indicators.csv", "population.csv", "results.nc"}
+        written = set(FILES)
     written.add("run.json")
     return [p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).as_posix() not in written]
 
@@ -172,10 +198,12 @@ FILES: dict[str, Callable[[xr.Dataset], pd.DataFrame | xr.Dataset]] = {
     "indicators.csv": indicator_table,
     "population.csv": population_table,
     "results.csv": results_table,
+    "housing.csv": housing_table,
 }
 """The files of a run and what makes each, the longest to write first (they are written side by side)."""
-STAGED_ONLY = {"schools.csv", "indicators.csv", "results.csv"}
-"""The files a population-only Result (no stages) does not have."""
+NEEDS = {"schools.csv": "stage", "indicators.csv": "stage", "results.csv": "stage", "housing.csv": "development"}
+"""The dimension a file needs in the Result: a population-only Result (no stages) has no school tables, a
+scenario without housing developments no ``housing.csv``."""
 
 
 def read_result(folder: Path) -> xr.Dataset:

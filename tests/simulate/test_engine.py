@@ -1,6 +1,7 @@
 """The engine on the tiny scenario, against figures computed by hand."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from placeplan.simulate import simulate
@@ -121,6 +122,27 @@ def test_housing_development_adds_residents_and_reports_pupil_yield(tmp_path):
     assert (sap - 1200).values == pytest.approx([0, 100, 200, 200])
     # pupils per 100 dwellings: 100 pupils / 100 dwellings x 100
     assert result["pupil_yield"].sel(development="estate", stage="primary").values == pytest.approx([0, 100, 200, 200])
+
+
+def test_housing_csv_says_what_to_reserve_for_each_estate(tmp_path):
+    from click.testing import CliRunner
+
+    from placeplan.simulate.cli import main
+
+    profile = "age,share\n8,1\n"
+    estate = {"district": "1", "dwellings": 100, "persons_per_dwelling": 2, "completion_year": 2021}
+    housing = {"age_profile": "profile.csv", "developments": {"estate": {**estate, "occupancy_years": 2}}}
+    out = tmp_path / "out"
+    scenario = write_tiny(tmp_path / "s", {"housing": housing}, {"profile.csv": profile})
+    assert CliRunner().invoke(main, ["run", str(scenario), "--no-maps", "-q", "--out", str(out)]).exit_code == 0
+    table = pd.read_csv(out / "housing.csv", dtype={"district": str})
+    primary = table[table["stage"] == "primary"]
+    # 200 residents aged 8 arrive 100 in 2021, 100 in 2022: primary pupils, in classes of 40
+    assert primary["pupils"].tolist() == pytest.approx([0, 100, 200, 200])
+    assert primary["classes"].tolist() == pytest.approx([0, 2.5, 5, 5])
+    assert set(primary["peak_pupils"]) == {200} and set(primary["classes_to_reserve"]) == {5}
+    assert set(table["district"]) == {"1"} and set(table["dwellings"]) == {100}
+    assert set(table[table["stage"] == "senior"]["classes_to_reserve"]) == {0}  # not 15 before the run ends
 
 
 def test_each_estate_yields_pupils_at_its_own_districts_enrolment_rate(tmp_path):

@@ -100,7 +100,10 @@ def test_the_summary_and_headline_give_the_peak_with_its_range(ensemble, tmp_pat
     assert (table["peak_shortage_p5"] <= table["peak_shortage"]).all()
     assert (table["peak_shortage"] <= table["peak_shortage_p95"]).all()
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(_scenario(tmp_path / "s")), "--draws", "8", "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["run", str(_scenario(tmp_path / "s")), "--draws", "8", "--no-maps", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
     assert "peak shortage (5%-95% of draws)" in result.stdout
     assert re.search(r"\n  primary +[\d,]+ \([\d,]+-[\d,]+\) ", result.stdout), result.stdout
 
