@@ -38,6 +38,8 @@ class Tables:
     """The reference's ``indicators.csv``."""
     records: dict[str, dict[str, Any]]
     """Each scenario's run.json."""
+    housing: pd.DataFrame
+    """The reference's places to reserve for each housing development (``outputs.reservations``)."""
 
 
 def _e(text: Any) -> str:
@@ -124,6 +126,18 @@ def _indicators(table: pd.DataFrame, result: xr.Dataset, lang: str) -> str:
             cells.append(f"{met} / {len(one)} · {_count(float(one['shortfall_places'].sum()))}")
         rows.append(cells)
     return _table(heads, rows, numeric_from=3)
+
+
+def _housing(table: pd.DataFrame, lang: str) -> str:
+    """Each development's places to reserve, stage by stage."""
+    keys = ["development", "district", "stage", "dwellings", "peak_pupils", "classes_to_reserve"]
+    named = "district_name_en" if lang == "en" else "district_name"
+    rows = [
+        [str(row["development"]), str(row[named]), stage_name(str(row["stage"]), lang)]
+        + [_count(float(row[key])) for key in keys[3:]]
+        for row in table.to_dict("records")
+    ]
+    return _table([word(key, lang) for key in keys], rows, numeric_from=3)
 
 
 def _report_years(result: xr.Dataset) -> list[int]:
@@ -216,6 +230,8 @@ def report_html(results: dict[str, xr.Dataset], reference: str, tables: Tables, 
         body.append(f"<section><h2>{_e(word('sheet', lang))}</h2><figure>{sheet}</figure></section>")
     body.append(f"<section><h2>{_e(word('short_areas', lang))}</h2>{_short_areas(result, lang)}</section>")
     body.append(f"<section><h2>{_e(word('crowded_schools', lang))}</h2>{_crowded(result, lang)}</section>")
+    if not tables.housing.empty:
+        body.append(f"<section><h2>{_e(word('housing_reserve', lang))}</h2>{_housing(tables.housing, lang)}</section>")
     if len(results) > 1:
         body.append(_comparison(results, reference, tables.summary, lang, currency))
     body.append(f"<section><h2>{_e(word('inputs', lang))}</h2>{_inputs(tables.records, results, lang)}</section>")

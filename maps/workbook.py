@@ -8,12 +8,15 @@ than a sheet (Excel's 1,048,576 rows) continues on numbered sheets.
 import json
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import xarray as xr
 
 from .style import area_names, stage_name, word
+
+if TYPE_CHECKING:
+    from .report import Tables
 
 COUNT, SHARE, RATIO = "#,##0", "0.0%", "0.00"
 SHARES = ("ger", "public_share", "inclusive_share", "general_share", "oversized_class_share")
@@ -60,15 +63,15 @@ def write_workbook(
     path: Path,
     results: dict[str, xr.Dataset],
     reference: str,
-    summary: pd.DataFrame,
-    indicators: pd.DataFrame,
+    tables: "Tables",
     schools: pd.DataFrame,
     lang: str,
 ) -> None:
-    """Write ``path``: indicators, gaps by area x stage x year, schools, spending and actions, options compared."""
+    """Write ``path``: indicators, gaps by area x stage x year, schools, spending and actions, places to reserve
+    for housing (where there is any), options compared."""
     import xlsxwriter
 
-    result = results[reference]
+    result, summary, indicators = results[reference], tables.summary, tables.indicators
     text_as_text = {"strings_to_formulas": False, "strings_to_urls": False}  # a name "=1+1" stays a name
     book = xlsxwriter.Workbook(path, {"constant_memory": True, **text_as_text})
     table = indicators.assign(
@@ -120,6 +123,13 @@ def write_workbook(
         {word(c, lang): COUNT for c in ("capital_cost", "recurrent_cost", "bought_places")},
     )
     _sheet(book, word("sheet_actions", lang), _actions(result, lang), {})
+    if not tables.housing.empty:
+        named = "district_name_en" if lang == "en" else "district_name"
+        housing = tables.housing.assign(
+            stage=tables.housing["stage"].map(lambda s: stage_name(s, lang)), district=tables.housing[named]
+        ).drop(columns=["district_name", "district_name_en"])
+        counts = {word(c, lang): COUNT for c in ("dwellings", "peak_pupils", "classes_to_reserve")}
+        _sheet(book, word("sheet_housing", lang), _headed(housing, lang), counts)
     shown_elsewhere = ("scenario", "title_zh", "currency", "years_in_shortage", "place_years_short")
     columns = [column for column in summary.columns if column not in shown_elsewhere]
     compared = summary.assign(

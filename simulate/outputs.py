@@ -92,6 +92,17 @@ def housing_table(result: xr.Dataset) -> pd.DataFrame:
     return table[columns]
 
 
+def reservations(result: xr.Dataset) -> pd.DataFrame:
+    """Per housing development and stage with pupils: its dwellings, the most pupils in a year and the classes
+    to reserve (the report's table; none without developments)."""
+    columns = ["development", "district", "stage", "dwellings", "peak_pupils", "classes_to_reserve"]
+    if "pupil_yield" not in result:
+        return pd.DataFrame(columns=[*columns, "district_name", "district_name_en"])
+    table = housing_table(result).groupby(columns[:3], sort=False).first().reset_index()
+    names = result[["district_name", "district_name_en"]].to_dataframe()
+    return table[table["peak_pupils"] > 0][columns].join(names, on="district")
+
+
 HOUSING_FIGURES = ("dwellings", "pupils", "pupils_per_100_dwellings", "classes", "peak_pupils", "classes_to_reserve")
 """The figures of ``housing.csv``, after ``development, district, stage, year``."""
 

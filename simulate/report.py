@@ -10,7 +10,7 @@ import xarray as xr
 from .compare import check_comparable, summary_table
 from .forked import each
 from .indicators import indicator_table
-from .outputs import schools_table
+from .outputs import reservations, schools_table
 from .publish import publishing
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def write_report(
 
     check_comparable(results)
     summary = summary_table(results)
-    tables = Tables(summary, indicator_table(results[reference]), records)
+    tables = Tables(summary, indicator_table(results[reference]), records, reservations(results[reference]))
     with publishing(folder) as staging:  # the page (then its PDF) and the workbook are written side by side
         each((results, reference, tables, lang), [(_page, (staging,)), (_workbook, (staging,))])
     return folder
@@ -58,7 +58,7 @@ def _workbook(report: Report, staging: Path) -> None:
 
     results, reference, tables, lang = report
     schools = schools_table(results[reference])
-    write_workbook(staging / "report.xlsx", results, reference, tables.summary, tables.indicators, schools, lang)
+    write_workbook(staging / "report.xlsx", results, reference, tables, schools, lang)
 
 
 def headless(printer: str, *arguments: str) -> list[str]:

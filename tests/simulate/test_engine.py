@@ -143,6 +143,17 @@ def test_housing_csv_says_what_to_reserve_for_each_estate(tmp_path):
     assert set(primary["peak_pupils"]) == {200} and set(primary["classes_to_reserve"]) == {5}
     assert set(table["district"]) == {"1"} and set(table["dwellings"]) == {100}
     assert set(table[table["stage"] == "senior"]["classes_to_reserve"]) == {0}  # not 15 before the run ends
+    # the report's table: stages with pupils only, named in the reader's language
+    from placeplan.maps.report import _housing
+    from placeplan.simulate.outputs import read_result, reservations
+
+    reserved = reservations(read_result(out))
+    assert reserved[["stage", "district_name", "peak_pupils", "classes_to_reserve"]].values.tolist() == [
+        ["primary", "甲区", 200.0, 5.0]
+    ]
+    assert "<td>Jia</td><td>primary</td><td class=n>100</td><td class=n>200</td><td class=n>5</td>" in _housing(
+        reserved, "en"
+    )
 
 
 def test_each_estate_yields_pupils_at_its_own_districts_enrolment_rate(tmp_path):
