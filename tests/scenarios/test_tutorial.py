@@ -35,7 +35,8 @@ def _run(*args: str) -> str:
 
 def test_the_files_shown_are_the_files_shipped():
     shown = _blocks("yaml")
-    for name, block in zip(("baseline.yaml", "new_kindergarten.yaml"), shown, strict=False):
+    assert len(shown) == 3
+    for name, block in zip(("baseline.yaml", "new_kindergarten.yaml", "new_estate.yaml"), shown, strict=True):
         text = (HEXI / name).read_text(encoding="utf-8")
         assert block == "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
 
@@ -56,6 +57,11 @@ def test_the_baseline_the_option_and_the_plan_give_what_the_tutorial_says(tmp_pa
     assert summary.loc[("new_kindergarten", "preschool"), "capital_cost"] == 14.4e6
     short = summary.loc[(slice(None), "preschool"), "place_years_short"].round(-2).tolist()
     assert short == [10_000, 6_900]
+    printed = _run("run", str(HEXI / "new_estate.yaml"), "--no-maps", "-q", "--out", str(tmp_path / "estate"))
+    assert "  preschool                  1,161   2031" in printed
+    reserve = pd.read_csv(tmp_path / "estate" / "housing.csv").groupby("stage", sort=False).first()
+    assert reserve["peak_pupils"].round().tolist() == [241, 564, 271]
+    assert reserve["classes_to_reserve"].tolist() == [9, 13, 6]
     printed = _run("plan", str(HEXI / "baseline.yaml"), "--budget", "60e6", "-q", "--out", str(tmp_path / "plan"))
     assert "7 actions: capital 60,000,000" in printed
     plan = pd.read_csv(tmp_path / "plan" / "plan.csv")
