@@ -78,6 +78,8 @@ class Lines:
     """Private schools the plan may convert to public (``convertible: yes``)."""
     converted: dict[int, str] = field(default_factory=dict)
     """Line of each converted school and the action's name."""
+    left_out: dict[str, str] = field(default_factory=dict)
+    """Schools of stages the scenario does not plan, by id, and their stage (for actions that name one)."""
 
     def add(self, **values: object) -> int:
         """Append one line (missing numbers are NaN); returns its index."""
@@ -112,7 +114,7 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str], warnings: 
     table = Table.read(loaded.scenario.schools, "schools", label="id", columns=SCHOOL_COLUMNS)
     table.require("id", "name", "district", "stage", "sector", "classes")
     table.unique("id")
-    table.of_stages(stages, warnings, "schools")
+    left = table.of_stages(stages, warnings, "schools")
     sector = np.char.lower(table.text("sector"))
     bad = ~np.isin(sector, ["public", "private"])
     if bad.any():
@@ -156,6 +158,7 @@ def read_schools(loaded: Loaded, codes: list[str], stages: list[str], warnings: 
         into=np.full(n, -1, dtype=np.intp),
         land_cost=np.full(n, np.nan),
         convertible=_flags(table, "convertible") & (sector == "private"),
+        left_out=dict(zip(left["id"], left["stage"], strict=True)),
     )
 
 
@@ -243,6 +246,9 @@ def _school(where: str, key: str, school: str | None, lines: Lines) -> int:
     for line, (id_, kind) in enumerate(zip(lines.id, lines.kind, strict=True)):
         if id_ == school and kind in ("school", "build"):
             return line
+    if school in lines.left_out:
+        stage = lines.left_out[school]
+        raise ScenarioError(f"{where}.{key}: {school!r} is a {stage} school, and the scenario does not plan {stage}")
     raise ScenarioError(f"{where}.{key}: {school!r} is not a school id in the schools table nor a built school")
 
 

@@ -103,10 +103,10 @@ class Table:
         label = f" ({self.label} {self.frame[self.label].iloc[row]})" if self.label in self.frame else ""
         return f"{shown(self.path)} row {int(self.frame.index[row]) + 2}{label}"
 
-    def of_stages(self, stages: list[str], warnings: list[str], what: str) -> None:
+    def of_stages(self, stages: list[str], warnings: list[str], what: str) -> pd.DataFrame:
         """Keep the rows of the scenario's ``stages``: a stage it does not plan is left out with a warning
         (a kindergarten scenario may use a table of every school), one close to a planned stage's name is
-        an error with "did you mean"."""
+        an error with "did you mean". Returns the rows left out."""
         stage = pd.Series(self.text("stage"), index=self.frame.index)
         other = ~stage.isin(stages)
         for name in dict.fromkeys(stage[other]):
@@ -117,10 +117,12 @@ class Table:
                     f"{self.where(row)}: stage {name!r} is not a stage of the scenario (did you mean {close[0]!r}?); "
                     f"stages: {', '.join(stages)}"
                 )
-        if other.any():
-            left = ", ".join(f"{name} ({count})" for name, count in stage[other].value_counts(sort=False).items())
-            warnings.append(f"{shown(self.path)}: {what} of stages the scenario does not plan are left out: {left}")
+        left = self.frame[other.to_numpy()]
+        if len(left):
+            counts = ", ".join(f"{name} ({count})" for name, count in stage[other].value_counts(sort=False).items())
+            warnings.append(f"{shown(self.path)}: {what} of stages the scenario does not plan are left out: {counts}")
             self.frame = self.frame[~other.to_numpy()]
+        return left
 
     def require(self, *columns: str) -> None:
         """Fail unless every column is present."""

@@ -169,8 +169,9 @@ def test_rows_of_stages_the_scenario_does_not_plan_are_left_out_and_rows_keep_th
     path = tmp_path / "schools.csv"
     path.write_text("id,stage,classes\nK1,preschool,3\nP1,primary,4\nS1,senior,5\nP2,primary,x\n", encoding="utf-8")
     table, warnings = Table.read(path, "schools", label="id"), []
-    table.of_stages(["preschool", "primary"], warnings, "schools")
+    left = table.of_stages(["preschool", "primary"], warnings, "schools")
     assert warnings == [f"{path}: schools of stages the scenario does not plan are left out: senior (1)"]
+    assert left["id"].tolist() == ["S1"]
     assert table.text("id").tolist() == ["K1", "P1", "P2"]
     with pytest.raises(ScenarioError) as error:  # P2 is row 5 of the file, after the senior school left out
         table.numbers("classes", "whole")

@@ -399,6 +399,14 @@ BAD_INPUT = {
         {"profile.csv": "age,share\n8,1\n"},
         "scenario.yaml: housing.developments.new.persons_per_dwelling: must be a finite number (got inf)",
     ),
+    "an action on a school of a stage not planned": (
+        {
+            "stages": {"primary": SCENARIO["stages"]["primary"]},
+            "actions": {"grow": {"action": "expand", "school": "S1", "year": 2021, "classes": 2}},
+        },
+        None,
+        "scenario.yaml: actions.grow.school: 'S1' is a senior school, and the scenario does not plan senior",
+    ),
     "stage of an unknown planning area": (
         {
             "stages": {
