@@ -30,3 +30,12 @@ FORMAT = click.option(
     show_default=True,
     help="Picture format; repeat for several.",
 )
+RESULT_DIRS = click.argument("result_dirs", nargs=-1, required=True, type=RESULT_DIR)
+REFERENCE = click.option("--reference", help="Scenario the others are compared with (default: the first).")
+
+
+def out_folder(default: str, help: str) -> Any:
+    """``--out``, a folder with a default."""
+    return click.option(
+        "--out", type=click.Path(file_okay=False, path_type=Path), default=Path(default), show_default=True, help=help
+    )

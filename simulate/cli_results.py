@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..maps.style import FIGURES
-from .cli_options import FORMAT, LANG, RESULT_DIR
+from .cli_options import FORMAT, LANG, REFERENCE, RESULT_DIR, RESULT_DIRS, out_folder
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -133,15 +133,9 @@ def export(result_dir: Path, out: Path | None, figure: str) -> None:
 
 
 @click.command()
-@click.argument("result_dirs", nargs=-1, required=True, type=RESULT_DIR)
-@click.option("--reference", help="Scenario the others are compared with (default: the first).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results/comparison"),
-    show_default=True,
-    help="Folder for the comparison.",
-)
+@RESULT_DIRS
+@REFERENCE
+@out_folder("results/comparison", "Folder for the comparison.")
 @click.option("--stage", "stages", multiple=True, help="Stages for difference maps (default: all).")
 @click.option("--year", type=int, help="Year of the difference maps (default: the last).")
 @LANG
@@ -169,15 +163,9 @@ def compare(
 
 
 @click.command()
-@click.argument("result_dirs", nargs=-1, required=True, type=RESULT_DIR)
-@click.option("--reference", help="Scenario the others are compared with (default: the first).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results/report"),
-    show_default=True,
-    help="Folder for report.html, report.xlsx (and report.pdf where Chromium is installed).",
-)
+@RESULT_DIRS
+@REFERENCE
+@out_folder("results/report", "Folder for report.html, report.xlsx (and report.pdf where Chromium is installed).")
 @LANG
 def report(result_dirs: tuple[Path, ...], reference: str | None, out: Path, lang: str) -> None:
     """Write the bureau's report of RESULT_DIRS: one self-contained report.html and report.xlsx."""
