@@ -40,7 +40,8 @@ def invoke(*args: str):
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
-    """A baseline and an option with a hostile title, run, and reported in Chinese and English."""
+    """A baseline and an option with a hostile title, run, and reported in Chinese (printed to PDF too) and
+    English (its page and workbook only: the PDF is the Chinese one's, printed the same way)."""
     tmp = tmp_path_factory.mktemp("report")
     titles = {"en": "Tiny city", "zh": "小城基准方案"}
     base = write_tiny(tmp / "base", {"name": "base", "title": titles, "targets": TARGETS, "stages": STAGES})
@@ -49,17 +50,12 @@ def reports(tmp_path_factory) -> dict[str, Path]:
     for scenario, name in ((base, "base"), (option, "option")):
         assert invoke("run", str(scenario), "--out", str(tmp / "results" / name), "-q", "--no-maps").exit_code == 0
     out = {}
-    for lang in ("zh", "en"):
+    for lang, printer in (("zh", BROWSER), ("en", None)):
         folder = tmp / f"report_{lang}"
-        done = invoke(
-            "report",
-            str(tmp / "results" / "base"),
-            str(tmp / "results" / "option"),
-            "--lang",
-            lang,
-            "--out",
-            str(folder),
-        )
+        results = [str(tmp / "results" / "base"), str(tmp / "results" / "option")]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("placeplan.simulate.report.browser", lambda printer=printer: printer)
+            done = invoke("report", *results, "--lang", lang, "--out", str(folder))
         assert done.exit_code == 0, done.output
         out[lang] = folder
     return out
