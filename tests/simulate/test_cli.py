@@ -77,7 +77,7 @@ def test_validate_reports_what_it_checked(tiny):
 
 
 def test_run_logs_its_steps_on_stderr(tiny, tmp_path):
-    result = invoke("run", str(tiny), "--out", str(tmp_path / "out"))
+    result = invoke("run", str(tiny), "--out", str(tmp_path / "out"), "--no-maps")
     assert "projecting population" in result.stderr and "done" in result.stderr
 
 
@@ -450,7 +450,7 @@ def test_debug_shows_the_traceback(tmp_path, monkeypatch):
 
 def test_a_failed_run_leaves_the_previous_results_alone(tiny, tmp_path):
     out = tmp_path / "out"
-    assert invoke("run", str(tiny), "--out", str(out), "-q").exit_code == 0
+    assert invoke("run", str(tiny), "--out", str(out), "-q", "--no-maps").exit_code == 0
     before = (out / "results.csv").read_text()
     yaml_keys = yaml.safe_load(tiny.read_text())
     yaml_keys["end_year"] = 2019
@@ -464,7 +464,7 @@ def test_strict_turns_warnings_into_errors(tmp_path, monkeypatch):
     schools = TABLES["schools.csv"].replace("S1,High,2,senior,public,4,,,,\n", "S1,High,2,senior,private,4,,,,\n")
     scenario = write_tiny(tmp_path / "tiny", tables={"schools.csv": schools})
     monkeypatch.chdir(scenario.parent)
-    assert invoke("run", "scenario.yaml", "--out", str(tmp_path / "a"), "-q").exit_code == 0
+    assert invoke("run", "scenario.yaml", "--out", str(tmp_path / "a"), "-q", "--no-maps").exit_code == 0
     result = invoke("run", "scenario.yaml", "--strict", "--out", str(tmp_path / "b"), "-q")
     assert result.exit_code == 2
     assert (

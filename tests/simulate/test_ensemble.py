@@ -157,7 +157,7 @@ def test_a_sweep_on_a_local_cluster_writes_every_scenario(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     first = _scenario(tmp_path / "a")
     second = write_tiny(tmp_path / "b", {"name": "other"})
-    result = CliRunner().invoke(main, ["run", str(first), str(second), "--workers", "2", "-q"])
+    result = CliRunner().invoke(main, ["run", str(first), str(second), "--workers", "2", "-q", "--no-maps"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "results" / "tiny" / "results.csv").is_file()
     assert (tmp_path / "results" / "other" / "results.csv").is_file()
@@ -165,12 +165,10 @@ def test_a_sweep_on_a_local_cluster_writes_every_scenario(tmp_path, monkeypatch)
 
 def test_run_on_an_existing_scheduler_matches_the_single_process_result(tmp_path, existing):
     scenario = _scenario(tmp_path / "s")
-    args = ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--scheduler", existing.scheduler_address]
-    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "remote")])
+    args = ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--no-maps"]
+    result = CliRunner().invoke(main, [*args, "--scheduler", existing.scheduler_address, "--out", str(tmp_path / "remote")])
     assert result.exit_code == 0, result.output
-    local = CliRunner().invoke(
-        main, ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--out", str(tmp_path / "local")]
-    )
+    local = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "local")])
     assert local.exit_code == 0
     assert (tmp_path / "remote" / "results.csv").read_text() == (tmp_path / "local" / "results.csv").read_text()
 
