@@ -166,7 +166,8 @@ def test_a_sweep_on_a_local_cluster_writes_every_scenario(tmp_path, monkeypatch)
 def test_run_on_an_existing_scheduler_matches_the_single_process_result(tmp_path, existing):
     scenario = _scenario(tmp_path / "s")
     args = ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--no-maps"]
-    result = CliRunner().invoke(main, [*args, "--scheduler", existing.scheduler_address, "--out", str(tmp_path / "remote")])
+    remote = ["--scheduler", existing.scheduler_address, "--out", str(tmp_path / "remote")]
+    result = CliRunner().invoke(main, [*args, *remote])
     assert result.exit_code == 0, result.output
     local = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "local")])
     assert local.exit_code == 0
