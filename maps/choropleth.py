@@ -13,7 +13,7 @@ import xarray as xr
 from .fonts import chinese_font, subplots
 from .style import DIVERGING, FIGURES, MONEY, SEQUENTIAL, area_names, figure_values, stage_name, title, word
 
-SHORTAGE_HATCHED = ("gap", "gap_per_1000")
+SHORTAGE_HATCHED = ("gap", "gap_per_1000", "gap_p95")
 
 
 def area_frame(result: xr.Dataset, stage: str, lang: str = "en") -> Any:
@@ -44,7 +44,7 @@ def colour_scale(figure: str, values: np.ndarray) -> tuple[str, Any]:
         limit = float(np.abs(finite - spec.centre).max()) if finite.size else 0.0
         limit = limit or (0.1 if spec.centre else 1.0)
         return DIVERGING, TwoSlopeNorm(spec.centre, spec.centre - limit, spec.centre + limit)
-    top = float(finite.max()) if finite.size else 0.0
+    top = spec.top or (float(finite.max()) if finite.size else 0.0)
     return SEQUENTIAL, Normalize(0.0, top or 1.0)
 
 
@@ -61,6 +61,8 @@ def number(figure: str, value: float, lang: str) -> str:
         return "-"
     if figure == "utilization":
         return f"{value:.2f}"
+    if figure == "p_shortage":
+        return f"{value:.0%}"
     if figure in MONEY:
         return f"{value / 1e6:,.1f} M" if lang == "en" else f"{value / 1e4:,.0f}万"
     if FIGURES[figure].diverging:
@@ -118,7 +120,7 @@ def colour_bar(fig: Any, mappable: Any, axes: Any, shrink: float, label: str, fi
     from matplotlib.ticker import MaxNLocator
 
     bar = fig.colorbar(mappable, ax=axes, shrink=shrink, label=label, format=ticks(figure, lang))
-    if figure != "utilization" and figure not in MONEY:
+    if figure not in ("utilization", "p_shortage") and figure not in MONEY:
         bar.locator = MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
 
 

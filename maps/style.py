@@ -24,6 +24,8 @@ class Figure:
     diverging: bool
     """Centred on ``centre`` with symmetric limits (shortage vs surplus), else sequential from 0."""
     centre: float = 0.0
+    top: float | None = None
+    """The top of a sequential scale, where it is fixed (a probability's 1); else the largest value."""
 
     def label(self, lang: str) -> str:
         """Colour-bar label."""
@@ -53,8 +55,22 @@ FIGURES = {
     "recurrent_cost": Figure("recurrent spending", "经常性支出", "currency", "元", False),
     "places_added": Figure("public places the plan adds", "规划新增公办学位", "places", "个学位", False),
     "public_demand": Figure("public places needed", "公办学位需求", "places", "个学位", False),
+    "gap_p95": Figure(
+        "place gap, 95th percentile of draws",
+        "学位缺口（95%分位）",
+        "public places; + shortage (hatched), - surplus",
+        "个学位；正为缺口（斜线），负为富余",
+        True,
+    ),
+    "p_shortage": Figure(
+        "probability of a shortage", "出现缺口的概率", "share of draws", "模拟中的比例", False, top=1.0
+    ),
 }
 """Figures ``placeplan map --figure`` accepts."""
+OF_A_RESULT = tuple(name for name in FIGURES if name != "places_added")
+"""The figures one Result gives (``places_added`` compares a plan's Result with its baseline's)."""
+OF_DRAWS = ("gap_p95", "p_shortage")
+"""Figures only an ensemble's Result has (``placeplan run --draws``)."""
 MONEY = ("cost", "shortage_cost", "capital_cost", "recurrent_cost")
 
 DIVERGING = "PuOr_r"

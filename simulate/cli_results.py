@@ -11,11 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..maps.style import FIGURES
+from ..maps.style import OF_A_RESULT, OF_DRAWS
 from .cli_options import FORMAT, LANG, REFERENCE, RESULT_DIR, RESULT_DIRS, out_folder
 
 if TYPE_CHECKING:
     import xarray as xr
+
+
+def _drawn(result: "xr.Dataset", figure: str) -> None:
+    """Fail unless the Result has ``figure`` (an ensemble's figures need a run with --draws)."""
+    if figure in OF_DRAWS and figure not in result:
+        raise click.BadParameter(
+            f"{figure!r} is a figure of an ensemble; run the scenario with --draws N", param_hint="--figure"
+        )
 
 
 def _one(result: "xr.Dataset", dim: str, value: str | None, name: str) -> str:
@@ -30,7 +38,13 @@ def _one(result: "xr.Dataset", dim: str, value: str | None, name: str) -> str:
 @click.argument("result_dir", type=RESULT_DIR)
 @click.option("--stage", help="Stage to map (default: the first).")
 @click.option("--year", type=int, help="Year to map (default: the year the stage's shortage peaks).")
-@click.option("--figure", type=click.Choice(list(FIGURES)), default="gap", show_default=True, help="Figure to map.")
+@click.option(
+    "--figure",
+    type=click.Choice(OF_A_RESULT),
+    default="gap",
+    show_default=True,
+    help="Figure to map (gap_p95 and p_shortage of a --draws run).",
+)
 @click.option("--years", help="Comma-separated years: draw stages x years as small multiples instead.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (suffix set by --format).")
 @LANG
@@ -51,6 +65,7 @@ def map_command(
     from .outputs import read_result
 
     result = read_result(result_dir)
+    _drawn(result, figure)
     if years is not None:
         chosen = [int(_one(result, "year", y.strip(), "--years")) for y in years.split(",")]
         stages = (
@@ -118,7 +133,7 @@ def chart(
     type=click.Path(dir_okay=False, path_type=Path),
     help="GeoPackage (default RESULT_DIR/gap.gpkg; suffix .gpkg).",
 )
-@click.option("--figure", type=click.Choice(list(FIGURES)), default="gap", show_default=True, help="Figure exported.")
+@click.option("--figure", type=click.Choice(OF_A_RESULT), default="gap", show_default=True, help="Figure exported.")
 def export(result_dir: Path, out: Path | None, figure: str) -> None:
     """Write the gap layer as a GeoPackage for QGIS or ArcGIS: a layer per stage, a column per year."""
     from ..maps.export import gap_layers
@@ -126,6 +141,7 @@ def export(result_dir: Path, out: Path | None, figure: str) -> None:
     from .publish import staged
 
     result = read_result(result_dir)
+    _drawn(result, figure)
     target = (out or result_dir / "gap").with_suffix(".gpkg")  # as map and chart set their files' suffixes
     with staged(target) as path:
         gap_layers(result, path, figure)

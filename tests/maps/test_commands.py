@@ -156,3 +156,30 @@ def test_a_folder_without_a_result_is_exit_2(command, tmp_path):
     result = invoke(command, tmp_path)
     assert result.exit_code == 2
     assert "no results.nc here; make one with: placeplan run SCENARIO --out" in result.stderr
+
+
+def test_an_ensemble_maps_its_probability_of_a_shortage_and_a_plain_result_says_it_has_none(result_dirs, tmp_path):
+    ref, _ = result_dirs
+    plain = invoke("map", ref, "--figure", "p_shortage", "--out", tmp_path / "p")
+    assert plain.exit_code == 2
+    assert "Invalid value for --figure: 'p_shortage' is a figure of an ensemble; run the scenario with --draws N" in (
+        plain.stderr
+    )
+    assert not list(tmp_path.glob("p.*"))
+    drawn = REFERENCE.assign(p_shortage=(REFERENCE["gap"] > 0) * 0.75, gap_p95=REFERENCE["gap"] + 50)
+    folder = write_result(tmp_path / "drawn", drawn)
+    done = invoke(
+        "map", folder, "--figure", "p_shortage", "--stage", "primary", "--year", 2021, "--out", tmp_path / "p"
+    )
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "p.png").is_file()
+    from placeplan.maps.choropleth import colour_scale, number
+
+    assert number("p_shortage", 0.75, "en") == "75%" and colour_scale("p_shortage", [0.2, 0.3])[1].vmax == 1.0
+    assert invoke("export", folder, "--figure", "gap_p95", "--out", tmp_path / "g.gpkg").exit_code == 0
+    assert pyogrio.read_dataframe(tmp_path / "g.gpkg", layer="primary")["gap_p95_2021"].tolist() == [250, -50]
+
+
+def test_places_added_is_a_plan_s_figure_not_a_choice_of_map():
+    result = invoke("map", ".", "--figure", "places_added")
+    assert result.exit_code == 2 and "'places_added' is not one of" in result.stderr
