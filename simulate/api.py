@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +98,8 @@ def run_scenario(
     log("done")
     titles = {lang: str(result.attrs[key]) for lang, key in (("en", "title"), ("zh", "title_zh"))}
     people = result["population"].sum(("district", "sex", "age"))
-    return Run(folder, inputs.warnings, titles, summary(result, inputs.scenario.name), people.to_series())
+    housing = outputs.reservations(result)
+    return Run(folder, inputs.warnings, titles, summary(result, inputs.scenario.name), people.to_series(), housing)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class Run:
     """Per stage: peak shortage and its year, places to build, spending (:func:`.compare.summary`)."""
     population: pd.Series | None = None
     """Total population by year."""
+    housing: pd.DataFrame | None = None
+    """The places to reserve for each housing development (:func:`.outputs.reservations`)."""
 
 
 def sweep(
@@ -203,6 +206,4 @@ def plan_scenario(
         (staging / "run.json").write_text(json.dumps({"plan": account}, ensure_ascii=False, indent=2), encoding="utf-8")
         plan_pictures(baseline, planned, solution.capital, built.budget_per_year, staging, lang)
     log("done")
-    return Planned(
-        folder, table, account, Run(folder / "results", ran.warnings + notes, ran.titles, ran.summary, ran.population)
-    )
+    return Planned(folder, table, account, replace(ran, folder=folder / "results", warnings=ran.warnings + notes))

@@ -22,6 +22,7 @@ from .cli_options import LANG, Number
 from .cli_results import chart, compare, export, map_command, report
 
 if TYPE_CHECKING:
+    import pandas as pd
     import xarray as xr
 
     from .api import Run, Step
@@ -175,6 +176,23 @@ def headline(finished: "Run", lang: str) -> list[str]:
             *(_pad(cell, width) for cell, width in zip(row[1:], widths[1:], strict=True)),
         ]
         lines.append("  " + "   ".join(cells))
+    return lines + _reservations(finished.housing, lang)
+
+
+def _reservations(housing: "pd.DataFrame | None", lang: str) -> list[str]:
+    """A line per housing development: the classes to reserve for it, stage by stage (housing.csv)."""
+    if housing is None or housing.empty:
+        return []
+    named = "district_name_en" if lang == "en" else "district_name"
+    lines = []
+    for (name, district, dwellings), stages in housing.groupby(["development", named, "dwellings"], sort=False):
+        classes = zip(stages["stage"], stages["classes_to_reserve"], strict=True)
+        if lang == "zh":
+            each = "、".join(f"{stage_name(stage, lang)}{count:.0f}个班" for stage, count in classes)
+            lines.append(f"  {name}（{district}，{dwellings:,.0f}套住宅）：预留{each}")
+        else:
+            each = ", ".join(f"{count:.0f} {stage_name(stage, lang)}" for stage, count in classes)
+            lines.append(f"  {name} ({district}, {dwellings:,.0f} dwellings): reserve classes: {each}")
     return lines
 
 

@@ -134,7 +134,9 @@ def test_housing_csv_says_what_to_reserve_for_each_estate(tmp_path):
     housing = {"age_profile": "profile.csv", "developments": {"estate": {**estate, "occupancy_years": 2}}}
     out = tmp_path / "out"
     scenario = write_tiny(tmp_path / "s", {"housing": housing}, {"profile.csv": profile})
-    assert CliRunner().invoke(main, ["run", str(scenario), "--no-maps", "-q", "--out", str(out)]).exit_code == 0
+    ran = CliRunner().invoke(main, ["run", str(scenario), "--no-maps", "-q", "--out", str(out)])
+    assert ran.exit_code == 0, ran.output
+    assert "  estate (Jia, 100 dwellings): reserve classes: 5 primary\n" in ran.stdout  # the headline says it too
     table = pd.read_csv(out / "housing.csv", dtype={"district": str})
     primary = table[table["stage"] == "primary"]
     # 200 residents aged 8 arrive 100 in 2021, 100 in 2022: primary pupils, in classes of 40
