@@ -59,6 +59,7 @@ def test_the_baseline_the_option_and_the_plan_give_what_the_tutorial_says(tmp_pa
     assert short == [10_000, 6_900]
     printed = _run("run", str(HEXI / "new_estate.yaml"), "--no-maps", "-q", "--out", str(tmp_path / "estate"))
     assert "  preschool                  1,161   2031" in printed
+    assert _blocks("")[1] in printed  # the classes to reserve, as the tutorial shows them
     reserve = pd.read_csv(tmp_path / "estate" / "housing.csv").groupby("stage", sort=False).first()
     assert reserve["peak_pupils"].round().tolist() == [241, 564, 271]
     assert reserve["classes_to_reserve"].tolist() == [9, 13, 6]
@@ -74,7 +75,7 @@ def test_the_ensemble_gives_what_the_tutorial_says(tmp_path):
     printed = _run(
         "run", str(HEXI / "baseline.yaml"), "--draws", "200", "--seed", "1", "--no-maps", "-q", "--out", str(out)
     )
-    assert printed.startswith(_blocks("")[1])
+    assert printed.startswith(_blocks("")[2])
     table = pd.read_csv(out / "results.csv").set_index(["stage", "area", "year"])
     kindergartens = table.loc[("preschool", 100001, 2031), ["gap", "gap_p5", "gap_p95"]].round().tolist()
     assert kindergartens == [532, 199, 1000]
