@@ -44,14 +44,19 @@ def _read_frame(path: Path) -> pd.DataFrame:
 
 def _empty(path: Path) -> str:
     """What is empty: the file, or the first sheet of a workbook."""
+    sheets = _sheets(path)
+    return f"its first sheet {sheets[0]!r} is empty{_first_sheet(sheets)}" if sheets else "is empty"
+
+
+def _sheets(path: Path) -> list[str]:
+    """The sheets of a workbook (none for a CSV file)."""
     if path.suffix.lower() != ".xlsx":
-        return "is empty"
-    return f"its first sheet {pd.ExcelFile(path, engine='openpyxl').sheet_names[0]!r} is empty{_first_sheet(path)}"
+        return []
+    return [str(name) for name in pd.ExcelFile(path, engine="openpyxl").sheet_names]
 
 
-def _first_sheet(path: Path) -> str:
+def _first_sheet(sheets: list[str]) -> str:
     """For a workbook of several sheets, that its first is read and how to choose another."""
-    sheets = pd.ExcelFile(path, engine="openpyxl").sheet_names if path.suffix.lower() == ".xlsx" else []
     return f" (placeplan reads a workbook's first sheet: put {sheets[1]!r} or another first)" if sheets[1:] else ""
 
 
@@ -135,7 +140,7 @@ class Table:
                 has = [c for c in has if c not in unnamed] + [f"{len(unnamed)} columns without a name"]
             below = set(self.frame.iloc[0]) if len(self.frame) else set()
             hint = "; the column names are in row 2: remove the title above them" if set(missing) <= below else ""
-            hint = hint or _first_sheet(self.path)
+            hint = hint or _first_sheet(_sheets(self.path))
             raise ScenarioError(f"{shown(self.path)}: missing column {', '.join(missing)}; has {', '.join(has)}{hint}")
         if self.frame.empty:
             raise ScenarioError(f"{shown(self.path)}: has no rows")

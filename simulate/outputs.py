@@ -88,8 +88,7 @@ def housing_table(result: xr.Dataset) -> pd.DataFrame:
         }
     ).to_dataframe()
     table = table.reset_index().rename(columns={"development_district": "district"})
-    columns = ["development", "district", "stage", "year", *(name for name in table if name in HOUSING_FIGURES)]
-    return table[columns]
+    return table[["development", "district", "stage", "year", *HOUSING_FIGURES]]
 
 
 def reservations(result: xr.Dataset) -> pd.DataFrame:
