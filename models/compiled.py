@@ -13,6 +13,6 @@ os.environ.setdefault(
     "NUMBA_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "placeplan" / "numba")
 )
 
-from numba import njit, prange  # noqa: E402  (numba reads NUMBA_CACHE_DIR when it is imported)
+from numba import get_num_threads, njit, prange  # noqa: E402  (numba reads NUMBA_CACHE_DIR when it is imported)
 
-__all__ = ["njit", "prange"]
+__all__ = ["get_num_threads", "njit", "prange"]

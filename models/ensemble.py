@@ -8,8 +8,10 @@ district, reading each cell once and writing it once, so a year costs about
 what copying the population costs. :func:`project_draws` loops it over the
 years; it agrees with :func:`placeplan.models.population.cohort_component`.
 Also compiled here: the moves between districts for every draw
-(:func:`move_draws`) and every stage's school ages (:func:`school_ages`).
+(:func:`move_draws`) and every stage's school ages, year by year (:func:`school_age_bands`).
 """
+
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -98,6 +100,21 @@ Housing = tuple[Array, Array, NDArray[np.intp]]
 """Residents of planned housing ``[year, district, sex, age]``, and per draw the share delivered and the years late."""
 
 
+class SchoolAges(NamedTuple):
+    """Each stage's first and last school age, and its school-age population ``sums`` ``[stage, year, draw,
+    district]`` for :func:`project_draws` to fill (MODEL.md's SAP)."""
+
+    first: NDArray[np.intp]
+    last: NDArray[np.intp]
+    sums: Array
+
+
+def school_age_bands(ages: list[tuple[int, int]], years: int, draws: int, districts: int) -> SchoolAges:
+    """What :func:`project_draws` needs to sum the school ages ``ages`` (each stage's first and last)."""
+    first, last = (np.array(column, dtype=np.intp) for column in zip(*ages, strict=True))
+    return SchoolAges(first, last, np.empty((len(ages), years, draws, districts)))
+
+
 def project_draws(
     base: Array,
     survival: Array,
@@ -112,6 +129,7 @@ def project_draws(
     housing: Housing | None = None,
     flows: Flows | None = None,
     into: Array | None = None,
+    school_ages: SchoolAges | None = None,
 ) -> Projection:
     """Project ``base`` ``[district, sex, age]`` for every draw: population ``[year, draw, district, sex, age]``.
 
@@ -122,12 +140,19 @@ def project_draws(
     ``flows`` (``persons[year, pair, sex, age]``) move people between districts
     after the rest, the same in every draw, conserving the total
     (as :func:`placeplan.models.population.move`); ``into``, memory of at least that size, is projected
-    into rather than fresh memory (whose every page costs a fault when first written).
+    into rather than fresh memory (whose every page costs a fault when first written); ``school_ages``
+    gets each stage's school-age population summed year by year, while the year is in cache.
     """
     years, draws = counts.shape[0], len(tfr)
     shape = (years, base.shape[0], draws, *base.shape[1:])  # district-major for the kernel
     population = np.empty(shape) if into is None else into.ravel()[: int(np.prod(shape))].reshape(shape)
     population[0] = base[:, None]
+
+    def summed(t: int) -> None:
+        if school_ages is not None:
+            _school_ages(population[t : t + 1], school_ages.first, school_ages.last, school_ages.sums[:, t : t + 1])
+
+    summed(0)
     totals = np.zeros((years, base.shape[0], draws, 4))
     none = np.zeros((0, 1, 1, 1))
     delivered, delay = (np.ones(draws), np.zeros(draws, np.intp)) if housing is None else housing[1:]
@@ -159,6 +184,7 @@ def project_draws(
             destination, slot, origins, asked = moves
             persons = np.ascontiguousarray(flows.persons[t + 1])
             move_draws(population[t + 1], destination, slot, origins, asked[:, t + 1], persons, totals[t])
+        summed(t + 1)
     born, died, moved, clipped = np.moveaxis(np.swapaxes(totals, 1, 2), -1, 0)
     return Projection(np.swapaxes(population, 1, 2), born, died, moved, clipped)
 
@@ -237,24 +263,15 @@ TILE = 8
 """Draws :func:`move_draws` moves together (their rows of a district are adjacent in memory)."""
 
 
-def school_ages(population: Array, ages: list[tuple[int, int]]) -> Array:
-    """Each stage's school-age population ``[stage, year, draw, district]`` from ``population`` ``[year, draw,
-    district, sex, age]`` (any layout), stage ``k`` the people aged ``ages[k]`` (first and last), in one pass."""
-    first, last = (np.array(column, dtype=np.intp) for column in zip(*ages, strict=True))
-    out = np.empty((len(ages), *population.shape[:3]))
-    _school_ages(population, first, last, out)
-    return out
-
-
 @njit(parallel=True, cache=True)
 def _school_ages(population: Array, first: NDArray[np.intp], last: NDArray[np.intp], out: Array) -> None:
-    years, draws, districts, sexes, _ = population.shape
-    for cell in prange(years * draws):
-        t, n = cell // draws, cell % draws
-        for d in range(districts):
-            for k in range(len(first)):
-                total = 0.0
-                for s in range(sexes):
-                    for a in range(first[k], last[k] + 1):
-                        total += population[t, n, d, s, a]
-                out[k, t, n, d] = total
+    """``out[stage, year, draw, district]`` from ``population`` ``[year, district, draw, sex, age]``."""
+    years, districts, draws, sexes, _ = population.shape
+    for cell in prange(years * districts * draws):
+        t, d, n = cell // (districts * draws), cell // draws % districts, cell % draws
+        for k in range(len(first)):
+            total = 0.0
+            for s in range(sexes):
+                for a in range(first[k], last[k] + 1):
+                    total += population[t, d, n, s, a]
+            out[k, t, n, d] = total

@@ -8,7 +8,7 @@ median of 12 million draws takes a tenth of ``numpy.median``'s time
 import numpy as np
 from numpy.typing import NDArray
 
-from .compiled import njit, prange
+from .compiled import get_num_threads, njit, prange
 
 Array = NDArray[np.float64]
 
@@ -26,7 +26,8 @@ def quantiles(values: Array, qs: tuple[float, ...]) -> Array:
         only = values[:, 0]  # (numpy's interpolation turns an infinite one into NaN)
         return np.repeat(np.where(np.isinf(only), np.nan, only)[None], len(qs), axis=0)
     out = np.empty((len(qs), values.shape[0], values.shape[2]))
-    _quantiles(np.ascontiguousarray(values), np.asarray(qs, dtype=np.float64), out)  # one layout: one compile
+    blocks = min(values.shape[0] * values.shape[2], 16 * get_num_threads())  # a few per thread, for balance
+    _quantiles(np.ascontiguousarray(values), np.asarray(qs, dtype=np.float64), blocks, out)  # one layout: one compile
     return out
 
 
@@ -35,37 +36,56 @@ BUCKETS = 256
 
 
 @njit(parallel=True, cache=True)
-def _quantiles(values: Array, qs: Array, out: Array) -> None:
+def _quantiles(values: Array, qs: Array, blocks: int, out: Array) -> None:
     outer, draws, inner = values.shape
-    for cell in prange(outer * inner):
-        o, i = cell // inner, cell % inner
-        sample = np.empty(draws)
-        least, greatest, missing = np.inf, -np.inf, False
-        for n in range(draws):
-            value = values[o, n, i]
-            sample[n] = value
-            missing = missing or np.isnan(value)
-            least, greatest = min(least, value), max(greatest, value)
-        if missing:
-            out[:, o, i] = np.nan
-            continue
-        ranks = np.empty(2 * len(qs), dtype=np.int64)  # the two draws each quantile lies between
-        weights = np.empty(len(qs))
-        for q in range(len(qs)):
-            at = (draws - 1) * qs[q]  # numpy's virtual index
-            below = min(max(int(np.floor(at)), 0), draws - 1)
-            ranks[2 * q], ranks[2 * q + 1], weights[q] = below, min(below + 1, draws - 1), at - np.floor(at)
-        ranked = _ranked(sample, ranks, least, greatest)
-        for q in range(len(qs)):
-            below, above, weight = ranked[2 * q], ranked[2 * q + 1], weights[q]
-            gap = above - below  # numpy's _lerp, from the nearer end
-            out[q, o, i] = above - gap * (1.0 - weight) if weight >= 0.5 else below + gap * weight
+    ranks = np.empty(2 * len(qs), dtype=np.int64)  # the two draws each quantile lies between
+    weights = np.empty(len(qs))
+    for q in range(len(qs)):
+        at = (draws - 1) * qs[q]  # numpy's virtual index
+        below = min(max(int(np.floor(at)), 0), draws - 1)
+        ranks[2 * q], ranks[2 * q + 1], weights[q] = below, min(below + 1, draws - 1), at - np.floor(at)
+    cells = outer * inner
+    for block in prange(blocks):  # cells in blocks: each block's working memory is made once, not once a cell
+        sample, work = np.empty(draws), _working_memory(draws, len(ranks))
+        for cell in range(block * cells // blocks, (block + 1) * cells // blocks):
+            o, i = cell // inner, cell % inner
+            least, greatest, missing = np.inf, -np.inf, False
+            for n in range(draws):
+                value = values[o, n, i]
+                sample[n] = value
+                missing = missing or np.isnan(value)
+                least, greatest = min(least, value), max(greatest, value)
+            if missing:
+                out[:, o, i] = np.nan
+                continue
+            ranked = _ranked(sample, ranks, least, greatest, work)
+            for q in range(len(qs)):
+                below, above, weight = ranked[2 * q], ranked[2 * q + 1], weights[q]
+                gap = above - below  # numpy's _lerp, from the nearer end
+                out[q, o, i] = above - gap * (1.0 - weight) if weight >= 0.5 else below + gap * weight
+
+
+Work = tuple[Array, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], Array]
+"""Working memory of :func:`_ranked`: the draws found, bucket starts, each rank's bucket, each bucket's slot,
+the slots' offsets and the draws gathered."""
 
 
 @njit(cache=True)
-def _ranked(sample: Array, ranks: NDArray[np.int64], least: float, greatest: float) -> Array:
+def _working_memory(draws: int, ranks: int) -> Work:
+    return (
+        np.empty(ranks),
+        np.empty(BUCKETS + 1, dtype=np.int64),
+        np.empty(ranks, dtype=np.int64),
+        np.empty(BUCKETS, dtype=np.int64),
+        np.empty(ranks + 1, dtype=np.int64),
+        np.empty(draws),
+    )
+
+
+@njit(cache=True)
+def _ranked(sample: Array, ranks: NDArray[np.int64], least: float, greatest: float, work: Work) -> Array:
     """The draws of ``ranks`` (0 the least) in ``sample``: selected among the draws of their bucket."""
-    found = np.empty(len(ranks))
+    found, starts, bucket_of, slot, offsets, gathered = work
     span = greatest - least
     if span == 0.0:  # all draws equal (half of a population's cells: those no uncertain input reaches)
         found[:] = least
@@ -76,24 +96,23 @@ def _ranked(sample: Array, ranks: NDArray[np.int64], least: float, greatest: flo
             _select(sample, 0, len(sample) - 1, ranks[r])
             found[r] = sample[ranks[r]]
         return found
-    starts = np.zeros(BUCKETS + 1, dtype=np.int64)  # starts[b]: draws in buckets before b (plain loops compile
-    for value in sample:  # quicker than numpy's cumsum and searchsorted)
+    starts[:] = 0  # starts[b]: draws in buckets before b (plain loops compile quicker than cumsum, searchsorted)
+    for value in sample:
         starts[min(int((value - least) * scale), BUCKETS - 1) + 1] += 1
     for b in range(1, BUCKETS + 1):
         starts[b] += starts[b - 1]
-    bucket_of = np.zeros(len(ranks), dtype=np.int64)
+    bucket_of[:] = 0
     for r in range(len(ranks)):
         while starts[bucket_of[r] + 1] <= ranks[r]:
             bucket_of[r] += 1
-    slot = np.full(BUCKETS, -1, dtype=np.int64)  # where each needed bucket's draws are gathered
-    offsets = np.zeros(len(ranks) + 1, dtype=np.int64)
+    slot[:] = -1  # where each needed bucket's draws are gathered
+    offsets[0] = 0
     needed = 0
     for bucket in bucket_of:
         if slot[bucket] < 0:
             slot[bucket] = needed
             offsets[needed + 1] = offsets[needed] + starts[bucket + 1] - starts[bucket]
             needed += 1
-    gathered = np.empty(offsets[needed])
     filled = offsets[:needed].copy()
     for value in sample:
         s = slot[min(int((value - least) * scale), BUCKETS - 1)]

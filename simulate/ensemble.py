@@ -17,7 +17,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from ..models.ensemble import project_draws, school_ages
+from ..models.ensemble import SchoolAges, project_draws, school_age_bands
 from ..models.population import Array, Flows, Projection
 from ..models.quantiles import quantiles
 from ..scenarios.demography import PopulationInputs
@@ -167,7 +167,9 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
     With ``plan_quantile`` the enrolment and public choice at that quantile are kept too, as
     ``enrolment_q`` and ``public_choice_q`` (the demand a robust plan covers).
     """
-    projection = _project(inputs.population, draws)
+    bands = [(stage.lo, stage.hi) for stage in inputs.stages]
+    ages = school_age_bands(bands, len(inputs.years), len(draws.tfr), len(inputs.districts.codes))
+    projection = _project(inputs.population, draws, ages)
     all_areas = areas(inputs.stages)[0]
     shape = (len(inputs.stages), len(all_areas), len(inputs.years))
     wanted = {name: QUANTILES if name in BANDED else (0.5,) for name in FIGURES}  # ascending, as over_draws wants
@@ -175,10 +177,9 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
     names = [*FIGURES, *(f"{n}_{b}" for n in BANDED for b in ("p5", "p95")), *(f"{n}_q" for n in kept), "p_shortage"]
     out = {name: np.full(shape, np.nan) for name in names}
     out[SHORTAGE_BY_DRAW] = city = np.zeros((len(inputs.stages), len(inputs.years), len(draws.tfr)))
-    ages = school_ages(projection.population, [(stage.lo, stage.hi) for stage in inputs.stages])
     for k, stage in enumerate(inputs.stages):
         columns = index_of(stage.areas, all_areas)
-        figures = one_stage(stage, projection.population, inputs, ages[k])  # [year, draw, area]
+        figures = one_stage(stage, projection.population, inputs, ages.sums[k])  # [year, draw, area]
         reduced: dict[tuple[int, tuple[float, ...]], Array] = {}  # a figure under two names is reduced once
         for name, values in figures.items():
             key = (id(values), wanted[name])
@@ -208,8 +209,9 @@ def over_draws(values: Array, axis: int, qs: tuple[float, ...]) -> Array:
     return quantiles(shaped, qs).reshape(len(qs), *outer, *inner)
 
 
-def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
-    """The cohort-component projection of every draw (one fused pass per year, models.ensemble)."""
+def _project(population: PopulationInputs, draws: dr.Draws, school_ages: SchoolAges) -> Projection:
+    """The cohort-component projection of every draw (one fused pass per year, models.ensemble), its school
+    ages summed into ``school_ages``."""
     assert population.survival is not None and population.fertility is not None
     assert population.sex_ratio_at_birth is not None and population.infant_survival is not None
     shape = (population.fertility.shape[0], *population.base.shape)
@@ -234,6 +236,7 @@ def _project(population: PopulationInputs, draws: dr.Draws) -> Projection:
         (planned, draws.housing, draws.delay) if population.developments else None,
         population.flows,
         _workspace(population.fertility.shape[0] * population.base.size * len(draws.tfr)),
+        school_ages,
     )
 
 

@@ -48,3 +48,15 @@ def test_one_draw_is_every_quantile():
     assert got.shape == (3, 1, 3)
     for row in got[:, 0]:
         assert np.isnan(row[0]) and row[1] == 0.0 and np.signbit(row[1]) and row[2] == 2.0
+
+
+def test_many_cells_share_their_working_memory():
+    """Cells come in blocks that reuse working memory: each cell's answer is its own (ties, NaN, spreads)."""
+    rng = np.random.default_rng(3)
+    values = np.round(rng.standard_normal((3, 101, 400)) * rng.uniform(0, 9, (3, 1, 400)), 1)
+    values[0, :, ::7] = 5.0  # all draws equal
+    values[1, 17, ::11] = np.nan
+    values[2, :, ::13] *= 1e300  # too far apart to bucket
+    with np.errstate(all="ignore"):
+        expected = np.quantile(values, (0.05, 0.5, 0.95), axis=1)
+    assert np.array_equal(quantiles(values, (0.05, 0.5, 0.95)), expected, equal_nan=True)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from placeplan.models.enrolment import school_age_population
-from placeplan.models.ensemble import project_draws, school_ages
+from placeplan.models.ensemble import project_draws, school_age_bands
 from placeplan.models.population import Flows, cohort_component
 
 pytestmark = pytest.mark.xdist_group("numba")  # one worker compiles the kernels (pytest -n auto --dist loadgroup)
@@ -34,7 +34,11 @@ def test_project_draws_equals_cohort_component(seed, draws, districts, observed_
     if with_flows and len(pairs):  # large enough to empty origins sometimes
         flows = Flows(pairs[:, 0], pairs[:, 1], rng.uniform(0, 80, (years, len(pairs), 2, ages)))
     housing = (planned, delivered, delay)
-    fast = project_draws(base, survival, fertility, tfr, share, counts, rates, fixed, observed, scale, housing, flows)
+    inputs = (base, survival, fertility, tfr, share, counts, rates, fixed, observed, scale, housing, flows)
+    bands = school_age_bands([(3, 5), (6, 11), (0, 54)], years, draws, districts)
+    fast = project_draws(*inputs, school_ages=bands)
+    for k, (first, last) in enumerate([(3, 5), (6, 11), (0, 54)]):  # summed year by year, after the moves
+        np.testing.assert_allclose(bands.sums[k], school_age_population(fast.population, first, last), rtol=1e-13)
     for n in range(draws):
         slow = cohort_component(
             base,
@@ -58,18 +62,21 @@ def _late(residents, years):
     return late
 
 
-@settings(max_examples=25, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.lists(st.tuples(st.integers(0, 20), st.integers(0, 10)), min_size=1, max_size=5))
-def test_school_ages_are_the_stages_sums(seed, spans):
-    """The compiled school-age sums of every stage equal MODEL.md's SAP (numpy), on a draw-major view."""
-    rng = np.random.default_rng(seed)
-    population = np.swapaxes(rng.uniform(0, 100, (3, 2, 4, 2, 31)), 1, 2)  # [year, draw, district, ...] as a view
-    ages = [(first, min(first + width, 30)) for first, width in spans]
-    summed = school_ages(population, ages)
-    for k, (first, last) in enumerate(ages):
-        np.testing.assert_allclose(summed[k], school_age_population(population, first, last), rtol=1e-13)
-
-
 def test_school_ages_by_hand():
-    population = np.arange(2 * 6, dtype=float).reshape(1, 1, 1, 2, 6)  # girls 0..5, boys 6..11 by age
-    assert school_ages(population, [(1, 2), (5, 5)])[:, 0, 0, 0].tolist() == [1 + 2 + 7 + 8, 5 + 11]
+    base = np.arange(2 * 6, dtype=float).reshape(1, 2, 6)  # girls 0..5, boys 6..11 by age; one year, one draw
+    one, cells = np.ones(1), np.zeros((1, 1, 2, 6))
+    bands = school_age_bands([(1, 2), (5, 5)], 1, 1, 1)
+    project_draws(
+        base,
+        cells,
+        np.zeros((1, 1, 35)),
+        one,
+        np.ones((1, 1, 2)),
+        cells,
+        cells,
+        cells,
+        np.zeros((1, 1)),
+        one,
+        school_ages=bands,
+    )
+    assert bands.sums[:, 0, 0, 0].tolist() == [1 + 2 + 7 + 8, 5 + 11]
