@@ -3,13 +3,15 @@
 Districts are processed in chunks that keep each planning area whole, so
 memory grows with the chunk, not with the number of districts; each chunk
 holds all draws and is reduced to exact quantiles (by compiled selection)
-before the next. Chunks may run on a Dask cluster; the draws do not depend on
-the chunking.
+before the next. Without a Dask cluster two chunks run side by side, a core
+each; with one, the cluster's workers run them. The draws do not depend on the
+chunking.
 """
 
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +19,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
+from ..models.compiled import get_num_threads, set_num_threads, threadsafe
 from ..models.ensemble import SchoolAges, project_draws, school_age_bands
 from ..models.population import Array, Flows, Projection
 from ..models.quantiles import quantiles
@@ -287,7 +290,7 @@ def run_ensemble(
     parts = (subset(inputs, index, capacity) for index in groups)  # made one at a time: memory stays bounded
     results: Iterable[dict[str, Array]]
     if client is None:  # each chunk's quantiles are put in place as soon as they are made
-        results = (run_chunk(part, perturbation, plan_quantile) for part in parts)
+        results = _side_by_side(parts, perturbation, plan_quantile)
     else:
         results = _in_order(client.map(run_chunk, list(parts), draws=perturbation, plan_quantile=plan_quantile))
     try:
@@ -305,6 +308,33 @@ def run_ensemble(
         result[name] = ("stage", values)
     result.attrs.update(draws=draws, seed=seed)
     return result
+
+
+def _side_by_side(parts: Iterator[Inputs], draws: dr.Draws, plan_quantile: float | None) -> Iterator[dict[str, Array]]:
+    """Each chunk's result in turn, made one chunk per core at a time: a chunk's NumPy figures run on one core,
+    so two chunks side by side keep both busy. The first chunk runs alone (its kernels compile once); the rest
+    go side by side only where numba's threads allow kernels launched from two threads (else one by one)."""
+    first = next(parts, None)
+    if first is None:
+        return
+    yield run_chunk(first, draws, plan_quantile)
+    cores = get_num_threads()
+    if cores == 1 or not threadsafe():
+        yield from (run_chunk(part, draws, plan_quantile) for part in parts)
+        return
+
+    def alone(part: Inputs) -> dict[str, Array]:
+        set_num_threads(1)  # this thread's kernels on one core: the chunks share the cores
+        return run_chunk(part, draws, plan_quantile)
+
+    with ThreadPoolExecutor(cores) as pool:
+        pending: deque[Future[dict[str, Array]]] = deque()
+        for part in parts:  # at most one chunk per core in memory at once
+            pending.append(pool.submit(alone, part))
+            if len(pending) == cores:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _in_order(futures: list[Any]) -> Iterator[dict[str, Array]]:

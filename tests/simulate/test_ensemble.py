@@ -120,6 +120,23 @@ def test_the_city_wide_shortage_adds_up_over_chunks(tmp_path):
         xr.testing.assert_identical(apart[name], together[name])
 
 
+def test_chunks_side_by_side_give_the_numbers_of_chunks_one_by_one(tmp_path):
+    """Chunks run a core each, side by side, give what the same chunks give one after another (on one core)."""
+    from placeplan.benchmarks import synthetic
+    from placeplan.models.compiled import get_num_threads, set_num_threads
+
+    inputs = read_inputs(load(synthetic.scenario(7, 4, tmp_path)))
+    assert len(chunks(inputs, DRAWS, budget=1.0)) >= 4  # the first alone, then two at a time
+    side_by_side = run_ensemble(inputs, DRAWS, SEED, budget=1.0)
+    cores = get_num_threads()
+    set_num_threads(1)  # one core: one chunk after another
+    try:
+        one_by_one = run_ensemble(inputs, DRAWS, SEED, budget=1.0)
+    finally:
+        set_num_threads(cores)
+    xr.testing.assert_identical(side_by_side, one_by_one)
+
+
 @pytest.fixture(scope="module")
 def existing():
     """A real Dask cluster of two worker processes, started once for the tests that use one."""
