@@ -280,7 +280,7 @@ def run_ensemble(
             "give tfr, migration_scale, housing_delivery or housing_delay"
         )
     capacity = capacities(inputs)
-    groups = chunks(inputs, draws, budget)
+    groups = chunks(inputs, draws, budget / (get_num_threads() if client is None else 1))  # chunks side by side
     perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)
     if any(stage.progression is not None for stage in inputs.stages):  # records need births and housing pupils
         projection, developments = project(inputs.population, len(inputs.years))
