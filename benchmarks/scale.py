@@ -98,6 +98,7 @@ def projection(districts: int, years: int, draws: int) -> dict[str, float]:
 def whole(districts: int, years: int, draws: int) -> dict[str, float]:
     """A whole ensemble run of a synthetic scenario: projection, enrolment, capacity, quantiles; its cell updates
     per second against copying (``whole_ratio_to_copy``)."""
+    from placeplan.models.compiled import get_num_threads
     from placeplan.scenarios import load, read_inputs
     from placeplan.simulate.ensemble import chunks, run_ensemble
 
@@ -112,7 +113,7 @@ def whole(districts: int, years: int, draws: int) -> dict[str, float]:
     return {
         "seconds": seconds,
         "peak_rss_mb": peak,
-        "chunks": len(chunks(inputs, draws)),
+        "chunks": len(chunks(inputs, draws, at_once=get_num_threads())),  # as many as run side by side
         "whole_cell_updates_per_s": cells / seconds,
         "whole_copy_cells_per_s": copies,
         "whole_ratio_to_copy": cells / seconds / copies,

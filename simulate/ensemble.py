@@ -54,8 +54,8 @@ MEMORY_BUDGET = 600e6
 """Bytes a chunk may take (population of all draws, migration, temporaries)."""
 
 
-def chunks(inputs: Inputs, draws: int, budget: float = MEMORY_BUDGET) -> list[NDArray[np.intp]]:
-    """Groups of district indexes that keep planning areas whole, each within the memory budget."""
+def chunks(inputs: Inputs, draws: int, budget: float = MEMORY_BUDGET, at_once: int = 1) -> list[NDArray[np.intp]]:
+    """Groups of district indexes that keep planning areas whole; ``at_once`` of them fit the memory budget."""
     codes = inputs.districts.codes
     group = list(range(len(codes)))
 
@@ -76,7 +76,7 @@ def chunks(inputs: Inputs, draws: int, budget: float = MEMORY_BUDGET) -> list[ND
     for i in range(len(codes)):
         components.setdefault(root(i), []).append(i)
     cells = len(inputs.years) * draws * inputs.population.base.size / len(codes)  # per district
-    per_chunk = max(1, int(budget / (cells * 8 * 6)))
+    per_chunk = max(1, int(budget / at_once / (cells * 8 * 6)))
     out: list[list[int]] = [[]]
     for members in components.values():
         if out[-1] and len(out[-1]) + len(members) > per_chunk:
@@ -280,7 +280,7 @@ def run_ensemble(
             "give tfr, migration_scale, housing_delivery or housing_delay"
         )
     capacity = capacities(inputs)
-    groups = chunks(inputs, draws, budget / (get_num_threads() if client is None else 1))  # chunks side by side
+    groups = chunks(inputs, draws, budget, at_once=get_num_threads() if client is None else 1)  # side by side
     perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)
     if any(stage.progression is not None for stage in inputs.stages):  # records need births and housing pupils
         projection, developments = project(inputs.population, len(inputs.years))
