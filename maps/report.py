@@ -10,7 +10,9 @@ import base64
 import datetime
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -46,14 +48,46 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _png(fig: Any) -> str:
-    """A figure as an inline PNG image (closed after)."""
+class Pictures:
+    """The page's pictures, each a function that makes its figure: the page holds a numbered mark for each,
+    and they are drawn afterwards (side by side, ``simulate.report``) and put in by :func:`finished`."""
+
+    def __init__(self) -> None:
+        self.makers: list[Callable[[], Any]] = []
+
+    def __call__(self, make: Callable[[], Any]) -> str:
+        """The ``<img>`` of the figure ``make`` makes, drawn later."""
+        self.makers.append(make)
+        return f'<img alt="" src="{_MARK.format(len(self.makers) - 1)}">'
+
+
+_MARK = "placeplan:picture-{}"
+_FONT = "/*placeplan:font*/"
+
+
+def drawn(make: Callable[[], Any]) -> bytes:
+    """The PNG of the figure ``make`` makes (closed after)."""
     import matplotlib.pyplot as plt
 
+    fig = make()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
-    return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+    return buffer.getvalue()
+
+
+def font_of(page: str) -> str:
+    """The ``@font-face`` the text of ``page`` needs (its Chinese characters, digits and signs)."""
+    import re
+
+    return _font_face(html.unescape(_text_of(re.sub(r"<style>.*?</style>", " ", page, flags=re.DOTALL))))
+
+
+def finished(page: str, pngs: list[bytes], font: str) -> str:
+    """The page with its pictures (inline PNG, in the order they were asked for) and its font in place."""
+    for number, png in enumerate(pngs):
+        page = page.replace(f'"{_MARK.format(number)}"', f'"data:image/png;base64,{base64.b64encode(png).decode()}"', 1)
+    return page.replace(_FONT, font, 1)
 
 
 def _count(value: float) -> str:
@@ -181,17 +215,19 @@ def _crowded(result: xr.Dataset, lang: str) -> str:
     return _table(heads, [r[1] for r in rows[:MOST_SCHOOLS]], numeric_from=3) + note
 
 
-def _short_areas(result: xr.Dataset, lang: str) -> str:
+def _short_areas(result: xr.Dataset, lang: str, picture: Pictures) -> str:
     """Demand against capacity for the areas with the largest shortages."""
     worst = result["gap"].where(result["planned"]).max("year").to_series().dropna()
     worst = worst[worst > 0].sort_values(ascending=False).head(MOST_CHARTS)
     if worst.empty:
         return f"<p>{_e(word('none_short', lang))}</p>"
-    charts = []
-    for stage, area in worst.index:
+
+    def chart(stage: str, area: str) -> Any:
         fig, ax = subplots(figsize=(6, 3.4), layout="constrained")
-        plot_series(result, str(area), str(stage), lang, ax=ax)
-        charts.append(f"<figure>{_png(fig)}</figure>")
+        plot_series(result, area, stage, lang, ax=ax)
+        return fig
+
+    charts = [f"<figure>{picture(partial(chart, str(stage), str(area)))}</figure>" for stage, area in worst.index]
     return f"<div class=grid>{''.join(charts)}</div>"
 
 
@@ -205,11 +241,9 @@ def _inputs(records: dict[str, dict[str, Any]], results: dict[str, xr.Dataset], 
     return "".join(parts)
 
 
-def report_html(results: dict[str, xr.Dataset], reference: str, tables: Tables, lang: str) -> str:
-    """The whole report as one HTML document."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+def report_html(results: dict[str, xr.Dataset], reference: str, tables: Tables, lang: str, picture: Pictures) -> str:
+    """The whole report as one HTML document, with a mark for each picture (``picture`` keeps how to draw
+    them) and for its font: :func:`finished` puts them in."""
     result = results[reference]
     currency = str(result.attrs.get("currency", ""))
     stages = [str(s) for s in result["stage"].values]
@@ -224,27 +258,34 @@ def report_html(results: dict[str, xr.Dataset], reference: str, tables: Tables, 
         f"<section><h2>{_e(word('indicators', lang))}</h2>{_indicators(tables.indicators, result, lang)}</section>",
     ]
     if "geometry_wkt" in result:
-        maps = [f"<figure>{_png(plot_map(result, s, peak_year(result, s), lang=lang).figure)}</figure>" for s in stages]
-        sheet = _png(small_multiples(result, stages, _report_years(result)[1:] or _report_years(result), lang=lang))
+        maps = [f"<figure>{picture(partial(_gap_map, result, s, lang))}</figure>" for s in stages]
+        years = _report_years(result)[1:] or _report_years(result)
+        sheet = picture(partial(small_multiples, result, stages, years, lang=lang))
         body.append(f"<section><h2>{_e(word('gap_maps', lang))}</h2><div class=grid>{''.join(maps)}</div></section>")
         body.append(f"<section><h2>{_e(word('sheet', lang))}</h2><figure>{sheet}</figure></section>")
-    body.append(f"<section><h2>{_e(word('short_areas', lang))}</h2>{_short_areas(result, lang)}</section>")
+    body.append(f"<section><h2>{_e(word('short_areas', lang))}</h2>{_short_areas(result, lang, picture)}</section>")
     body.append(f"<section><h2>{_e(word('crowded_schools', lang))}</h2>{_crowded(result, lang)}</section>")
     if not tables.housing.empty:
         body.append(f"<section><h2>{_e(word('housing_reserve', lang))}</h2>{_housing(tables.housing, lang)}</section>")
     if len(results) > 1:
-        body.append(_comparison(results, reference, tables.summary, lang, currency))
+        body.append(_comparison(results, reference, tables.summary, lang, currency, picture))
     body.append(f"<section><h2>{_e(word('inputs', lang))}</h2>{_inputs(tables.records, results, lang)}</section>")
     body.append(f"<footer>{_e(word('made_by', lang))}</footer>")
     page = "".join(body)
     return (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        f"<title>{_e(heading)}</title><style>{_font_face(html.unescape(_text_of(page)) + heading)}{CSS}</style>"
+        f"<title>{_e(heading)}</title><style>{_FONT}{CSS}</style>"
         f"</head><body>{page}</body></html>"
     )
 
 
-def _comparison(results: dict[str, xr.Dataset], reference: str, summary: pd.DataFrame, lang: str, currency: str) -> str:
+def _gap_map(result: xr.Dataset, stage: str, lang: str) -> Any:
+    return plot_map(result, stage, peak_year(result, stage), lang=lang).figure
+
+
+def _comparison(
+    results: dict[str, xr.Dataset], reference: str, summary: pd.DataFrame, lang: str, currency: str, picture: Pictures
+) -> str:
     totals = summary.groupby("scenario", sort=False)[
         ["places_to_build", "place_years_short", "capital_cost", "recurrent_cost"]
     ].sum()
@@ -261,11 +302,11 @@ def _comparison(results: dict[str, xr.Dataset], reference: str, summary: pd.Data
         for name, row in totals.iterrows()
     ]
     parts = [f"<section><h2>{_e(word('comparison', lang))}</h2>{_table(heads, rows)}"]
-    parts.append(f"<figure>{_png(plot_summary(summary, lang, reference))}</figure></section>")
+    parts.append(f"<figure>{picture(partial(plot_summary, summary, lang, reference))}</figure></section>")
     first = results[reference]
     if "geometry_wkt" in first:
         pictures = [
-            f"<figure>{_png(difference_maps(results, reference, stage, year, lang=lang))}</figure>"
+            f"<figure>{picture(partial(difference_maps, results, reference, stage, year, lang=lang))}</figure>"
             for stage, year in _where_options_differ(results, reference)
         ]
         heading = _e(word("difference_maps", lang))

@@ -24,23 +24,22 @@ def can_fork() -> bool:
     )
 
 
-def each(shared: Any, tasks: Sequence[Task], workers: int | None = None) -> None:
-    """Call ``function(shared, *arguments)`` for every task, longest first: in one forked process per core
-    where that pays, else one after the other. The first error raised by a task is raised here."""
+def each(shared: Any, tasks: Sequence[Task], workers: int | None = None) -> list[Any]:
+    """What ``function(shared, *arguments)`` returns for every task, in order (give the longest first): in one
+    forked process per core where that pays, else one after the other. The first error raised by a task is
+    raised here."""
     workers = min(workers or os.cpu_count() or 1, len(tasks))
     if workers < 2 or not can_fork():
-        for function, arguments in tasks:
-            function(shared, *arguments)
-        return
+        return [function(shared, *arguments) for function, arguments in tasks]
     _SHARED[:] = [shared, tasks]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(_call, range(len(tasks))))
+            return list(pool.map(_call, range(len(tasks))))
     finally:
         _SHARED.clear()
 
 
-def _call(task: int) -> None:
+def _call(task: int) -> Any:
     shared, tasks = _SHARED
     function, arguments = tasks[task]
-    function(shared, *arguments)
+    return function(shared, *arguments)

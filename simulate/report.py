@@ -2,13 +2,14 @@
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import xarray as xr
 
 from .compare import check_comparable, summary_table
-from .forked import each
+from .forked import Task, each
 from .indicators import indicator_table
 from .outputs import reservations, schools_table
 from .publish import publishing
@@ -29,13 +30,26 @@ def write_report(
     results: dict[str, xr.Dataset], records: dict[str, dict[str, Any]], reference: str, folder: Path, lang: str
 ) -> Path:
     """Write ``report.html``, ``report.xlsx`` and, where Chromium is installed, ``report.pdf`` into ``folder``."""
-    from ..maps.report import Tables
+    import matplotlib
+
+    from ..maps.report import Pictures, Tables, finished, report_html
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  (imported once, here, not by each process that draws)
 
     check_comparable(results)
     summary = summary_table(results)
     tables = Tables(summary, indicator_table(results[reference]), records, reservations(results[reference]))
-    with publishing(folder) as staging:  # the page (then its PDF) and the workbook are written side by side
-        each((results, reference, tables, lang), [(_page, (staging,)), (_workbook, (staging,))])
+    pictures = Pictures()
+    page = report_html(results, reference, tables, lang, pictures)
+    report = (results, reference, tables, lang)
+    with publishing(folder) as staging:  # the workbook, the pictures and the font side by side (then the PDF:
+        # printed beside the workbook, Chromium's processes and the workbook's slowed each other)
+        tasks: list[Task] = [(_workbook, (staging,)), (_font, (page,))]
+        tasks += [(_picture, (make,)) for make in pictures.makers]
+        _, font, *pngs = each(report, tasks)
+        (staging / "report.html").write_text(finished(page, pngs, font), encoding="utf-8")
+        _pdf(report, staging)
     return folder
 
 
@@ -43,11 +57,19 @@ Report = tuple[dict[str, xr.Dataset], str, "Tables", str]
 """What the report is made of: the Results, the reference, the tables and the language."""
 
 
-def _page(report: Report, staging: Path) -> None:
-    from ..maps.report import report_html
+def _picture(report: Report, make: Callable[[], Any]) -> bytes:
+    from ..maps.report import drawn
 
-    results, reference, tables, lang = report
-    (staging / "report.html").write_text(report_html(results, reference, tables, lang), encoding="utf-8")
+    return drawn(make)
+
+
+def _font(report: Report, page: str) -> str:
+    from ..maps.report import font_of
+
+    return font_of(page)
+
+
+def _pdf(report: Report, staging: Path) -> None:
     printer = browser()
     if printer is not None:
         print_pdf(printer, staging / "report.html", staging / "report.pdf")

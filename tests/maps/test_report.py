@@ -24,6 +24,7 @@ from ..conftest import SCENARIO, write_tiny
 
 BROWSER = browser()
 needs_browser = pytest.mark.skipif(BROWSER is None, reason="no Chromium here: install Debian's chromium package")
+pytestmark = pytest.mark.xdist_group("report")  # one worker makes the reports once (pytest -n auto --dist loadgroup)
 TARGETS = {"primary": {"public_share": {2020: 0.5, 2023: 0.6}, "max_oversized_class_share": 0}}
 HOSTILE = "=1+1 <script>alert(1)</script>"  # a formula in a workbook, a script in a page
 STANDARD = {"gross_enrolment": 1.0, "public_share": 1.0, "class_size": 40, "pupil_teacher_ratio": 20}
@@ -214,3 +215,16 @@ def test_a_damaged_result_is_refused(tmp_path, reports):
     result = invoke("report", str(folder), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2 and "not a readable placeplan Result" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_each_picture_goes_to_its_own_place_and_the_font_to_the_style():
+    """Pictures are drawn after the page is written (side by side); picture 1 is not put where 10 goes."""
+    from placeplan.maps.report import Pictures, finished
+
+    pictures = Pictures()
+    page = "<style>/*placeplan:font*/</style>" + "".join(pictures(lambda: None) for _ in range(12))
+    pngs = [f"picture {number}".encode() for number in range(12)]
+    done = finished(page, pngs, "@font-face{}")
+    sources = re.findall(r'src="data:image/png;base64,([^"]*)"', done)
+    assert [base64.b64decode(source) for source in sources] == pngs
+    assert done.startswith("<style>@font-face{}</style>") and "placeplan:" not in done
