@@ -323,6 +323,8 @@ def _side_by_side(parts: Iterator[Inputs], draws: dr.Draws, plan_quantile: float
         yield from (run_chunk(part, draws, plan_quantile) for part in parts)
         return
 
+    _WORKSPACE.memory = None  # the threads below have memory of their own
+
     def alone(part: Inputs) -> dict[str, Array]:
         set_num_threads(1)  # this thread's kernels on one core: the chunks share the cores
         return run_chunk(part, draws, plan_quantile)

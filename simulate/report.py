@@ -43,8 +43,8 @@ def write_report(
     pictures = Pictures()
     page = report_html(results, reference, tables, lang, pictures)
     report = (results, reference, tables, lang)
-    with publishing(folder) as staging:  # the workbook, the pictures and the font side by side (then the PDF:
-        # printed beside the workbook, Chromium's processes and the workbook's slowed each other)
+    with publishing(folder) as staging:  # the workbook, the pictures and the font side by side, then the PDF
+        # (printed beside the workbook, Chromium and the workbook slowed each other)
         tasks: list[Task] = [(_workbook, (staging,)), (_font, (page,))]
         tasks += [(_picture, (make,)) for make in pictures.makers]
         _, font, *pngs = each(report, tasks)
