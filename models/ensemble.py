@@ -11,7 +11,7 @@ Also compiled here: the moves between districts for every draw
 (:func:`move_draws`) and every stage's school ages, year by year (:func:`school_age_bands`).
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -150,7 +150,7 @@ def project_draws(
 
     def summed(t: int) -> None:
         if school_ages is not None:
-            _school_ages(population[t : t + 1], school_ages.first, school_ages.last, school_ages.sums[:, t : t + 1])
+            _school_ages(population[t], school_ages.first, school_ages.last, school_ages.sums, t)
 
     summed(0)
     totals = np.zeros((years, base.shape[0], draws, 4))
@@ -160,33 +160,40 @@ def project_draws(
 
     def given(values: Array) -> Array:
         """``values`` for the kernel, or an empty array when they are all zero."""
-        return np.ascontiguousarray(values) if values.any() else np.zeros((0, 1, 1))
+        return kernel_ready(values) if values.any() else np.zeros((0, 1, 1))
 
     for t in range(years - 1):
         advance(
             population[t],
             population[t + 1],
-            survival[t],
-            fertility[t],
-            tfr,
-            newborn_share[t],
-            counts[t + 1],
+            kernel_ready(survival[t]),
+            kernel_ready(fertility[t]),
+            kernel_ready(tfr),
+            kernel_ready(newborn_share[t]),
+            kernel_ready(counts[t + 1]),
             given(rates[t + 1]),
             given(fixed[t + 1]),
             none if housing is None else arriving(housing[0], t + 1, int(delay.max())),
-            delivered,
-            delay,
-            observed[t],
-            scale,
+            kernel_ready(delivered),
+            kernel_ready(delay),
+            kernel_ready(observed[t]),
+            kernel_ready(scale),
             totals[t],
         )
         if flows is not None and moves is not None:
-            destination, slot, origins, asked = moves
-            persons = np.ascontiguousarray(flows.persons[t + 1])
-            move_draws(population[t + 1], destination, slot, origins, asked[:, t + 1], persons, totals[t])
+            destination, slot, origins, asked = map(kernel_ready, moves)
+            persons = kernel_ready(flows.persons[t + 1])
+            move_draws(population[t + 1], destination, slot, origins, kernel_ready(asked[:, t + 1]), persons, totals[t])
         summed(t + 1)
     born, died, moved, clipped = np.moveaxis(np.swapaxes(totals, 1, 2), -1, 0)
     return Projection(np.swapaxes(population, 1, 2), born, died, moved, clipped)
+
+
+def kernel_ready(values: NDArray[Any]) -> NDArray[Any]:
+    """``values`` as the kernels are compiled for: C-contiguous and writeable, copied only where not (small
+    inputs of a year: read-only broadcasts, slices across years), so each kernel compiles once, not once for
+    every layout it is given (several seconds each, on every new machine)."""
+    return np.require(values, requirements=["C", "W"])
 
 
 def arriving(planned: Array, year: int, latest: int) -> Array:
@@ -264,14 +271,14 @@ TILE = 8
 
 
 @njit(parallel=True, cache=True)
-def _school_ages(population: Array, first: NDArray[np.intp], last: NDArray[np.intp], out: Array) -> None:
-    """``out[stage, year, draw, district]`` from ``population`` ``[year, district, draw, sex, age]``."""
-    years, districts, draws, sexes, _ = population.shape
-    for cell in prange(years * districts * draws):
-        t, d, n = cell // (districts * draws), cell // draws % districts, cell % draws
+def _school_ages(population: Array, first: NDArray[np.intp], last: NDArray[np.intp], out: Array, year: int) -> None:
+    """``out[stage, year, draw, district]`` from the year's ``population`` ``[district, draw, sex, age]``."""
+    districts, draws, sexes, _ = population.shape
+    for cell in prange(districts * draws):
+        d, n = cell // draws, cell % draws
         for k in range(len(first)):
             total = 0.0
             for s in range(sexes):
                 for a in range(first[k], last[k] + 1):
-                    total += population[t, d, n, s, a]
-            out[k, t, n, d] = total
+                    total += population[d, n, s, a]
+            out[k, year, n, d] = total
