@@ -93,7 +93,7 @@ def _ranked(sample: Array, ranks: NDArray[np.int64], least: float, greatest: flo
     scale = BUCKETS / span if span < np.inf else np.inf
     if not np.isfinite(scale):  # too near or too far apart to bucket: select among all draws
         for r in range(len(ranks)):
-            _select(sample, np.int64(0), len(sample) - 1, ranks[r])
+            _select(sample, np.int64(0), len(sample) - 1, ranks[r])  # an int64, as in the other call: one compile
             found[r] = sample[ranks[r]]
         return found
     starts[:] = 0  # starts[b]: draws in buckets before b (plain loops compile quicker than cumsum, searchsorted)
