@@ -128,7 +128,7 @@ def _ranked(sample: Array, ranks: NDArray[np.int64], least: float, greatest: flo
 
 
 @njit(cache=True)
-def _select(sample: Array, low: int, high: int, k: int) -> None:
+def _select(sample: Array, low: int | np.int64, high: int, k: int) -> None:
     """Reorder ``sample[low:high + 1]`` so that ``sample[k]`` is its k-th smallest, smaller ones before it and
     larger ones after (Hoare's selection with a median-of-three pivot)."""
     while high > low:
