@@ -80,3 +80,33 @@ def test_school_ages_by_hand():
         school_ages=bands,
     )
     assert bands.sums[:, 0, 0, 0].tolist() == [1 + 2 + 7 + 8, 5 + 11]
+
+
+def test_each_kernel_compiles_once_whatever_the_layout_of_its_inputs():
+    """Read-only broadcasts and slices across years reach the kernels as the layout they were compiled for, so
+    a new machine compiles each once (several seconds each)."""
+    from placeplan.models.ensemble import _school_ages, advance, move_draws
+
+    rng = np.random.default_rng(0)
+    years, districts, draws, ages = 3, 2, 2, 55
+    cells = (years, districts, 2, ages)
+    for broadcast in (False, True):
+        survival = np.broadcast_to(0.9, cells) if broadcast else np.full(cells, 0.9)  # read-only, then not
+        fertility = np.asfortranarray(np.full((years, districts, 35), 0.05))  # slices across years: not C
+        flows = Flows(np.array([0]), np.array([1]), np.broadcast_to(1.0, (years, 1, 2, ages)))
+        project_draws(
+            rng.uniform(0, 100, (districts, 2, ages)),
+            survival,
+            fertility,
+            np.ones(draws),
+            np.broadcast_to(0.5, (years, districts, 2)),
+            np.zeros(cells),
+            np.broadcast_to(0.01, cells),
+            np.zeros(cells),
+            np.full((years, districts), np.nan),
+            np.ones(draws),
+            (np.broadcast_to(1.0, cells), np.ones(draws), np.zeros(draws, dtype=np.intp)),
+            flows,
+            school_ages=school_age_bands([(3, 5)], years, draws, districts),
+        )
+    assert [len(kernel.signatures) for kernel in (advance, move_draws, _school_ages)] == [1, 1, 1]
