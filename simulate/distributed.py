@@ -6,6 +6,9 @@ from typing import Any
 
 from ..scenarios.errors import ScenarioError
 
+SCHEDULER_WAIT = 10
+"""Seconds to wait for ``--scheduler`` to answer before saying it does not."""
+
 
 @contextmanager
 def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
@@ -21,7 +24,14 @@ def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterato
         ) from None
 
     if scheduler:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_WAIT, set_as_default=False)  # a failure leaves no default
+        except Exception as error:  # refused, timed out, not an address, or a server that is not Dask's
+            raise ScenarioError(
+                f"--scheduler {scheduler}: {_why(error)}; start one with: dask scheduler, "
+                "and give the address it prints (tcp://HOST:8786)"
+            ) from None
+        with client:
             yield client
         return
     # the dashboard on any free port: a second cluster then does not warn that 8787 is taken
@@ -30,3 +40,12 @@ def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterato
         Client(local) as client,
     ):
         yield client
+
+
+def _why(error: Exception) -> str:
+    """Why no scheduler could be used, in a planner's words."""
+    if isinstance(error, OSError):
+        return f"no Dask scheduler answered within {SCHEDULER_WAIT} s"
+    if isinstance(error, ValueError):
+        return "not an address of a Dask scheduler"
+    return "what answers there is not a Dask scheduler"

@@ -180,6 +180,53 @@ def test_a_sweep_on_a_local_cluster_writes_every_scenario(tmp_path, monkeypatch)
     assert (tmp_path / "results" / "other" / "results.csv").is_file()
 
 
+@pytest.fixture
+def not_dask():
+    """A real TCP server that answers every connection with bytes that are not Dask's protocol."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            with connection:
+                connection.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 8)
+
+    threading.Thread(target=answer, daemon=True).start()
+    yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("not_dask", "what answers there is not a Dask scheduler"),
+        ("not an address", "not an address of a Dask scheduler"),
+    ],
+)
+def test_a_scheduler_that_is_not_there_is_one_message(tmp_path, request, address, why):
+    import dask
+
+    address = request.getfixturevalue(address) if address == "not_dask" else address
+    out = tmp_path / "out"
+    before = dask.config.get("scheduler", None)
+    done = CliRunner().invoke(
+        main, ["run", str(_scenario(tmp_path)), "--draws", "3", "--scheduler", address, "--out", str(out)]
+    )
+    assert done.exit_code == 2, done.output
+    assert done.stderr == (
+        f"Error: --scheduler {address}: {why}; start one with: dask scheduler, "
+        "and give the address it prints (tcp://HOST:8786)\n"
+    )
+    assert not out.exists()
+    assert dask.config.get("scheduler", None) == before  # the failed client left no default scheduler behind
+
+
 def test_run_on_an_existing_scheduler_matches_the_single_process_result(tmp_path, existing):
     scenario = _scenario(tmp_path / "s")
     args = ["run", str(scenario), "--draws", "6", "--seed", "2", "-q", "--no-maps"]
