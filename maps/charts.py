@@ -7,7 +7,7 @@ import pandas as pd
 import xarray as xr
 
 from .fonts import subplots
-from .style import area_names, compact, money_unit, stage_name, title, word, wrap
+from .style import area_names, compact, money_unit, stage_name, title, whole_ticks, word, wrap
 
 DEMAND, CAPACITY, SHORTAGE, BAND = "#b35806", "#542788", "#fdb863", "#bdbdbd"
 """Ends of the purple-orange scale of the maps: orange demand and shortage, purple capacity."""
@@ -106,8 +106,13 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
         unit = f" ({money_unit(summary['currency'].iloc[0], lang)})" if figure == "extra_spending" else ""
         ax.set_title(word(figure, lang) + unit, fontsize=10)
         ax.xaxis.set_major_formatter(lambda value, _: compact(value, lang))
-        span = max(above.max(), -below.min()) or 1
-        ax.set_xlim(below.min() - 0.18 * span * (below.min() < 0), above.max() + 0.18 * span)
+        span = max(above.max(), -below.min())
+        if span:
+            ax.xaxis.set_major_locator(whole_ticks())
+            ax.set_xlim(below.min() - 0.18 * span * (below.min() < 0), above.max() + 0.18 * span)
+        else:  # the same in every scenario: one tick, at 0
+            ax.set_xticks([0])
+            ax.set_xlim(-1, 1)
         ax.axvline(0, color="#303030", linewidth=0.8)
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(labelsize=8)

@@ -11,7 +11,18 @@ import numpy as np
 import xarray as xr
 
 from .fonts import chinese_font, subplots
-from .style import DIVERGING, FIGURES, MONEY, SEQUENTIAL, area_names, figure_values, stage_name, title, word
+from .style import (
+    DIVERGING,
+    FIGURES,
+    MONEY,
+    SEQUENTIAL,
+    area_names,
+    figure_values,
+    stage_name,
+    title,
+    whole_ticks,
+    word,
+)
 
 SHORTAGE_HATCHED = ("gap", "gap_per_1000", "gap_p95")
 
@@ -117,11 +128,9 @@ def draw(
 def colour_bar(fig: Any, mappable: Any, axes: Any, shrink: float, label: str, figure: str, lang: str) -> None:
     """The colour bar of ``figure``, its ticks written as the map's labels; a count is ticked at whole numbers
     (a scale of 0 to 1 place would otherwise read 0, 0, 0, 1, 1, 1)."""
-    from matplotlib.ticker import MaxNLocator
-
     bar = fig.colorbar(mappable, ax=axes, shrink=shrink, label=label, format=ticks(figure, lang))
     if figure not in ("utilization", "p_shortage") and figure not in MONEY:
-        bar.locator = MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
+        bar.locator = whole_ticks()
 
 
 def _patches(shapes: Any, **style: Any) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -214,6 +214,14 @@ WORDS = {
     "sheet_options": ("Options compared", "方案比较"),
 }
 """Every word placeplan shows a person, in English and Chinese: pictures, the report and the workbook."""
+
+
+def whole_ticks() -> Any:
+    """A tick locator for counts and money: ticks at whole numbers only, where matplotlib would put them (a scale
+    of 0 to 1 place would otherwise read 0, 0, 0, 1, 1, 1)."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
 
 
 def compact(value: float, lang: str = "en") -> str:

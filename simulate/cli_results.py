@@ -194,22 +194,30 @@ def report(result_dirs: tuple[Path, ...], reference: str | None, out: Path, lang
 
 
 def _read_results(result_dirs: tuple[Path, ...]) -> tuple[dict[str, "xr.Dataset"], dict[str, dict[str, Any]]]:
-    """The Result and run.json of each folder, by scenario name (names must differ)."""
+    """The Result and run.json of each folder, by scenario name; results of one scenario (a run before and after
+    editing its data) are named by their folders instead, their titles marked with the folder."""
     import json
 
     from .outputs import read_result
 
+    if len(set(map(Path.resolve, result_dirs))) < len(result_dirs):
+        raise click.UsageError("a folder is given twice among RESULT_DIRS; give each result once")
+    read = [(folder, read_result(folder)) for folder in result_dirs]
+    names = [str(result.attrs["scenario"]) for _, result in read]
     results, records = {}, {}
-    for folder in result_dirs:
-        result = read_result(folder)
-        name = str(result.attrs["scenario"])
+    for (folder, result), name in zip(read, names, strict=True):
+        if names.count(name) > 1:
+            clash = [f.name for (f, _), n in zip(read, names, strict=True) if n == name].count(folder.name) > 1
+            name = str(folder) if clash else folder.name
+            for title, marked in (("title", "{} ({})"), ("title_zh", "{}（{}）")):
+                if result.attrs.get(title):
+                    result.attrs[title] = marked.format(result.attrs[title], name)
+            result.attrs["scenario"] = name
         results[name] = result
         try:
             records[name] = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             records[name] = {}
-    if len(results) < len(result_dirs):
-        raise click.UsageError("two RESULT_DIRS hold the same scenario name; give different scenarios")
     return results, records
 
 

@@ -132,6 +132,28 @@ def test_compare_writes_tables_and_pictures(result_dirs, tmp_path):
     assert pd.read_csv(out / "comparison.csv", dtype={"area": str}).shape[0] == 12
 
 
+def test_two_runs_of_one_scenario_are_compared_by_their_folders(result_dirs, tmp_path):
+    before, after = result_dirs[0], tmp_path / "edited" / result_dirs[0].name  # the same scenario, run again
+    write_result(after, REFERENCE)
+    out = tmp_path / "comparison"
+    result = invoke("compare", before, after, "--reference", str(before), "--out", out)
+    assert result.exit_code == 0, result.output
+    summary = pd.read_csv(out / "summary.csv", dtype={"stage": str})
+    assert summary["scenario"].unique().tolist() == [str(before), str(after)]  # both folders are named "ref"
+    assert summary["title"].unique().tolist() == [f"Scenario ref ({before})", f"Scenario ref ({after})"]
+    renamed = tmp_path / "v2"
+    write_result(renamed, REFERENCE)
+    assert invoke("compare", before, renamed, "--out", tmp_path / "by_name").exit_code == 0
+    titles = pd.read_csv(tmp_path / "by_name" / "summary.csv")["title"].unique().tolist()
+    assert titles == ["Scenario ref (ref)", "Scenario ref (v2)"]  # folder names that differ are enough
+
+
+def test_one_folder_given_twice_is_refused(result_dirs, tmp_path):
+    result = invoke("compare", result_dirs[0], result_dirs[0].parent / ".." / result_dirs[0].parent.name / "ref")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: a folder is given twice among RESULT_DIRS; give each result once"
+
+
 def test_results_that_do_not_match_are_refused(result_dirs, tmp_path):
     other = small_result(
         "other",

@@ -121,6 +121,15 @@ def test_summary_chart_has_a_panel_per_figure_and_marks_the_reference():
     assert "Scenario ref (reference)" in [label.get_text() for label in panels[0].get_yticklabels()]
 
 
+def test_a_summary_panel_the_same_in_every_scenario_has_one_tick_at_0_and_counts_tick_at_whole_numbers():
+    fig = plot_summary(summary_table({"ref": REFERENCE}), reference="ref")  # one scenario: no extra spending
+    fig.canvas.draw()
+    spending = fig.axes[3]
+    assert [label.get_text() for label in spending.get_xticklabels()] == ["0"]
+    for panel in fig.axes[:3]:
+        assert all(tick == int(tick) for tick in panel.get_xticks())
+
+
 def test_colour_bar_ticks_read_like_the_map_labels():
     from placeplan.maps.choropleth import ticks
 

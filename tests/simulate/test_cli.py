@@ -3,6 +3,7 @@
 import datetime
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -564,7 +565,8 @@ def test_a_damaged_result_is_refused_with_a_message(tmp_path, tiny):
     assert invoke("run", str(tiny), "--out", str(out), "-q").exit_code == 0
     whole = (out / "results.nc").read_bytes()
     (out / "results.nc").write_bytes(whole[: len(whole) // 3])
-    for command in (["map", str(out)], ["compare", str(out), str(out)], ["chart", str(out)], ["export", str(out)]):
+    other = shutil.copytree(out, tmp_path / "other")
+    for command in (["map", str(out)], ["compare", str(out), str(other)], ["chart", str(out)], ["export", str(out)]):
         result = invoke(*command)
         assert result.exit_code == 2, command
         assert result.stderr.startswith(f"Error: {out / 'results.nc'}: not a readable placeplan Result (")
