@@ -95,8 +95,9 @@ def _count(value: float) -> str:
 
 
 def _money(value: float, lang: str, currency: str) -> str:
-    if value != value:
-        return "–"
+    """Millions (English) or 万 (Chinese) of ``currency``; nothing spent is 0, not "0.0 M CNY"."""
+    if value != value or value == 0:
+        return "–" if value != value else "0"
     unit = money_unit(currency, lang)
     return f"{value / 1e4:,.0f} 万{unit}" if lang == "zh" else f"{value / 1e6:,.1f} M {unit}"
 
@@ -364,6 +365,6 @@ th{background:#f1edf7}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 figure{margin:6px 0}img{max-width:100%;height:auto}.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}
 footer{margin-top:30px;color:#909090;font-size:11px}
 @page{size:A4;margin:14mm}
-@media print{body{margin:0;max-width:none;font-size:11px}section,figure,table,tr,.keep{break-inside:avoid}
+@media print{body{margin:0;max-width:none;font-size:11px}figure,tr,.keep{break-inside:avoid}
 h2,h3{break-after:avoid}img{max-height:235mm;width:auto}}
 """

@@ -75,6 +75,14 @@ def test_the_report_is_one_self_contained_file(reports):
     assert "小城基准方案" in page and "Tiny city" not in page  # the Chinese title, not the English one
 
 
+def test_nothing_spent_reads_0_not_millions_of_nothing(reports):
+    page = (reports["en"] / "report.html").read_text(encoding="utf-8")
+    headline = page[page.index("<h2>Headline figures</h2>") :].split("</table>")[0]
+    capital = [row.split("<td class=n>")[6].split("<")[0] for row in headline.split("<tr>")[2:]]
+    assert capital and set(capital) == {"0"}  # the baseline builds nothing
+    assert " 0.0 M " not in page
+
+
 def test_user_text_is_shown_as_text_never_run(reports):
     page = (reports["en"] / "report.html").read_text(encoding="utf-8")
     assert HOSTILE not in page
