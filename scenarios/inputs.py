@@ -189,22 +189,9 @@ def read_developments(
     from ..models.housing import development_migrants
 
     housing = loaded.scenario.housing
-    if housing is None or not housing.developments:
+    if housing is None:
         return {}, {}
-    table = Table.read(housing.age_profile, "housing.age_profile", columns=("sex", "age", "share"))
-    table.require("age", "share")
-    by_sex = "sex" in table.frame
-    table.unique(*(["sex"] if by_sex else []), "age")
-    age, share = age_column(table, top), table.numbers("share", "share")
-    profile = np.zeros((2, top + 1))
-    if by_sex:
-        profile[sex_column(table, SEX_CODES), age] = share
-    else:
-        profile[:, age] = share / 2
-    if abs(profile.sum() - 1) > 1e-6:
-        raise ScenarioError(f"{shown(housing.age_profile)}: shares sum to {profile.sum():.6g}; they must sum to 1")
-    if sexes == 1:
-        profile = profile.sum(axis=0, keepdims=True)
+    profile = _age_profile(housing.age_profile, top, sexes)  # checked even if only the options add developments
     migrants, dwellings = {}, {}
     for name, dev in housing.developments.items():
         if dev.district not in codes:
@@ -225,6 +212,23 @@ def read_developments(
         )
         migrants[name], dwellings[name] = Development(codes.index(dev.district), arriving), dev.dwellings
     return migrants, dwellings
+
+
+def _age_profile(path: str, top: int, sexes: int) -> Array:
+    """Shares of a development's residents by sex and age ``[sex, age]`` (summing to 1)."""
+    table = Table.read(path, "housing.age_profile", columns=("sex", "age", "share"))
+    table.require("age", "share")
+    by_sex = "sex" in table.frame
+    table.unique(*(["sex"] if by_sex else []), "age")
+    age, share = age_column(table, top), table.numbers("share", "share")
+    profile = np.zeros((2, top + 1))
+    if by_sex:
+        profile[sex_column(table, SEX_CODES), age] = share
+    else:
+        profile[:, age] = share / 2
+    if abs(profile.sum() - 1) > 1e-6:
+        raise ScenarioError(f"{shown(path)}: shares sum to {profile.sum():.6g}; they must sum to 1")
+    return profile.sum(axis=0, keepdims=True) if sexes == 1 else profile
 
 
 def read_stage(

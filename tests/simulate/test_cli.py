@@ -376,6 +376,11 @@ BAD_INPUT = {
         "scenario.yaml: housing.developments.old.completion_year: 1900 is far outside the run 2020-2023; give a year "
         "from 2000 to 2043 (residents of earlier estates are in the base population)",
     ),
+    "a housing age profile that only the options' developments use": (
+        {"housing": {"age_profile": "profile.csv"}},
+        {"profile.csv": "age,share\n8,0.5\n"},
+        "profile.csv: shares sum to 0.5; they must sum to 1",
+    ),
     "two options set a key and a key inside it": (
         {
             "overrides": {
