@@ -204,21 +204,32 @@ def _read_results(result_dirs: tuple[Path, ...]) -> tuple[dict[str, "xr.Dataset"
         raise click.UsageError("a folder is given twice among RESULT_DIRS; give each result once")
     read = [(folder, read_result(folder)) for folder in result_dirs]
     names = [str(result.attrs["scenario"]) for _, result in read]
+    labels = [_label(folder, name, names, [f for f, _ in read]) for (folder, _), name in zip(read, names, strict=True)]
+    if len(set(labels)) < len(labels):
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        raise click.UsageError(f"two results are both named {twice[0]!r}; give results of differently named folders")
     results, records = {}, {}
-    for (folder, result), name in zip(read, names, strict=True):
-        if names.count(name) > 1:
-            clash = [f.name for (f, _), n in zip(read, names, strict=True) if n == name].count(folder.name) > 1
-            name = str(folder) if clash else folder.name
+    for (folder, result), name, label in zip(read, names, labels, strict=True):
+        if names.count(name) > 1:  # marked, so that the tables and pictures tell them apart
             for title, marked in (("title", "{} ({})"), ("title_zh", "{}（{}）")):
                 if result.attrs.get(title):
-                    result.attrs[title] = marked.format(result.attrs[title], name)
-            result.attrs["scenario"] = name
-        results[name] = result
+                    result.attrs[title] = marked.format(result.attrs[title], label)
+            result.attrs["scenario"] = label
+        results[label] = result
         try:
-            records[name] = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+            records[label] = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            records[name] = {}
+            records[label] = {}
     return results, records
+
+
+def _label(folder: Path, name: str, names: list[str], folders: list[Path]) -> str:
+    """A result's name: its scenario's, or, shared with another result, its folder's (the path where the
+    folders' names are the same too)."""
+    if names.count(name) == 1:
+        return name
+    alike = [other.name for other, theirs in zip(folders, names, strict=True) if theirs == name]
+    return str(folder) if alike.count(folder.name) > 1 else folder.name
 
 
 def _reference(results: dict[str, "xr.Dataset"], reference: str | None) -> str:

@@ -146,6 +146,13 @@ def test_two_runs_of_one_scenario_are_compared_by_their_folders(result_dirs, tmp
     assert invoke("compare", before, renamed, "--out", tmp_path / "by_name").exit_code == 0
     titles = pd.read_csv(tmp_path / "by_name" / "summary.csv")["title"].unique().tolist()
     assert titles == ["Scenario ref (ref)", "Scenario ref (v2)"]  # folder names that differ are enough
+    named_like_it = write_result(tmp_path / "alt" / "v2", ALTERNATIVE)  # a scenario named as the folder v2
+    renamed_alt = write_result(tmp_path / "more" / "alt", ALTERNATIVE)
+    clash = invoke("compare", before, renamed, named_like_it, renamed_alt, "--out", tmp_path / "c")
+    assert clash.exit_code == 2
+    assert clash.stderr.splitlines()[-1] == (
+        "Error: two results are both named 'v2'; give results of differently named folders"
+    )
 
 
 def test_one_folder_given_twice_is_refused(result_dirs, tmp_path):
