@@ -60,6 +60,14 @@ def resolve(scenario: str | Path) -> Path:
     candidate = SHIPPED / folder / f"{option or 'baseline'}.yaml"
     if candidate.is_file():
         return candidate
+    if (path / "results.nc").is_file():
+        raise ScenarioError(
+            f"{scenario}: a results folder (placeplan run writes them); give a scenario file, or read the folder "
+            "with placeplan map, chart, compare or report"
+        )
+    files = sorted(str(p) for p in path.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if path.is_dir() else []
+    if files:
+        raise ScenarioError(f"{scenario}: a folder; give one of its scenario files: {', '.join(files)}")
     known = sorted(f"{p.parent.name}/{p.stem}" for p in SHIPPED.glob("*/*.yaml"))
     raise ScenarioError(f"{scenario}: not a scenario file (.yaml) nor a shipped scenario; shipped: {', '.join(known)}")
 

@@ -19,7 +19,36 @@ class Number(click.FloatRange):
         return number
 
 
-RESULT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+class ResultDir(click.Path):
+    """A results folder; given a scenario instead, the message says where its results are or how to make them."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:
+            self.fail(f"{error.message.rstrip('.')}{_results_of(str(value))}", param, ctx)
+
+
+def _results_of(scenario: str) -> str:
+    """Where the results of ``scenario`` (a file or shipped name given as a results folder) are, or how to make
+    them; nothing if it is not a scenario."""
+    from ..scenarios.errors import ScenarioError
+    from ..scenarios.loading import resolve
+
+    written = Path("results") / Path(scenario).stem
+    if (written / "results.nc").is_file():
+        return f"; the results of scenario {Path(scenario).stem!r} are in {written}"
+    try:
+        resolve(scenario)
+    except ScenarioError:
+        return ""
+    return f"; {scenario} is a scenario: make its results with: placeplan run {scenario}"
+
+
+RESULT_DIR = ResultDir()
 LANG = click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
 FORMAT = click.option(
     "--format",

@@ -565,6 +565,27 @@ def test_command_line_values_out_of_range(tmp_path, tiny):
     assert negative.exit_code == 2 and "Invalid value for --horizons: '-2:3' starts below 1" in negative.stderr
 
 
+def test_a_scenario_given_for_a_results_folder_or_a_folder_for_a_scenario_says_what_to_give(tiny, monkeypatch):
+    monkeypatch.chdir(tiny.parent)
+    assert invoke("run", "scenario.yaml", "-q", "--no-maps", "--out", "results/tiny").exit_code == 0
+    wanted = {
+        ("map", "tiny"): "Invalid value for 'RESULT_DIR': Directory 'tiny' does not exist; the results of scenario "
+        "'tiny' are in results/tiny",
+        ("report", "scenario.yaml"): "Invalid value for 'RESULT_DIRS...': Directory 'scenario.yaml' is a file; "
+        "scenario.yaml is a scenario: make its results with: placeplan run scenario.yaml",
+        ("chart", "taiyuan"): "Invalid value for 'RESULT_DIR': Directory 'taiyuan' does not exist; taiyuan is a "
+        "scenario: make its results with: placeplan run taiyuan",
+        ("map", "nothing"): "Invalid value for 'RESULT_DIR': Directory 'nothing' does not exist",
+        ("run", "results/tiny"): "results/tiny: a results folder (placeplan run writes them); give a scenario file, "
+        "or read the folder with placeplan map, chart, compare or report",
+        ("validate", "."): ".: a folder; give one of its scenario files: scenario.yaml",
+    }
+    for command, message in wanted.items():
+        result = invoke(*command)
+        assert result.exit_code == 2, command
+        assert result.stderr.splitlines()[-1] == f"Error: {message}", command
+
+
 def test_a_damaged_result_is_refused_with_a_message(tmp_path, tiny):
     out = tmp_path / "out"
     assert invoke("run", str(tiny), "--out", str(out), "-q").exit_code == 0
