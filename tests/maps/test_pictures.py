@@ -147,3 +147,13 @@ def test_a_plan_adding_nothing_has_whole_ticks_and_a_heading_within_the_sheet():
     assert [label.get_text() for label in bar.get_yticklabels()] == ["0", "1"]
     box = fig._suptitle.get_window_extent()
     assert "\n" in fig._suptitle.get_text() and 0 <= box.x0 and box.x1 <= fig.bbox.width
+
+
+def test_the_plan_spending_chart_labels_each_bar_with_its_year():
+    from placeplan.maps.plan import plot_spending
+
+    long = REFERENCE.reindex(year=range(2020, 2041), fill_value={"planned": True})
+    for result, labels in ((REFERENCE, ["2020", "2021"]), (long, [str(y) for y in range(2020, 2041, 2)])):
+        fig = plot_spending(result.assign(capital_cost=result["gap"].fillna(0) * 0 + 1e6), float("inf"))
+        fig.canvas.draw()
+        assert [label.get_text() for label in fig.axes[0].get_xticklabels()] == labels  # 21 years: every second
