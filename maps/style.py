@@ -75,8 +75,8 @@ MONEY = ("cost", "shortage_cost", "capital_cost", "recurrent_cost")
 
 DIVERGING = "PuOr_r"
 """ColorBrewer purple-orange: orange for shortage, purple for surplus; colour-blind safe, distinct in greyscale."""
-SEQUENTIAL = "cividis"
-"""Perceptually uniform, colour-blind safe, monotone in greyscale."""
+SEQUENTIAL = "Blues"
+"""ColorBrewer single-hue blues: white at 0, darker for more; colour-blind safe, monotone in greyscale."""
 
 STAGES = {
     "preschool": ("preschool", "学前教育"),

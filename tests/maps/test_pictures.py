@@ -157,3 +157,13 @@ def test_the_plan_spending_chart_labels_each_bar_with_its_year():
         fig = plot_spending(result.assign(capital_cost=result["gap"].fillna(0) * 0 + 1e6), float("inf"))
         fig.canvas.draw()
         assert [label.get_text() for label in fig.axes[0].get_xticklabels()] == labels  # 21 years: every second
+
+
+def test_a_sequential_map_draws_nothing_white_and_more_darker():
+    from matplotlib import colormaps
+
+    from placeplan.maps.choropleth import colour_scale
+
+    name, norm = colour_scale("classes_needed", np.array([0.0, 50.0, 100.0]))
+    shade = [sum(colormaps[name](norm(v))[:3]) / 3 for v in (0.0, 50.0, 100.0)]
+    assert shade[0] > 0.95 and shade[0] > shade[1] > shade[2]  # an area needing nothing reads as empty
