@@ -203,8 +203,8 @@ def unstacked(stored: xr.Dataset) -> xr.Dataset:
 
 
 FILES: dict[str, Callable[[xr.Dataset], pd.DataFrame | xr.Dataset]] = {
-    "schools.csv": schools_table,
     "results.nc": stacked,
+    "schools.csv": schools_table,
     "indicators.csv": indicator_table,
     "population.csv": population_table,
     "results.csv": results_table,
