@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from .errors import ScenarioError
 from .loading import Loaded
-from .schema import Action
+from .schema_policy import Action
 from .tables import Table, index_of
 
 Array = NDArray[np.float64]

@@ -1,6 +1,6 @@
 """The JSON Schema of scenario files, for editors: ``scenarios/schema.json``, made from :mod:`.schema`.
 
-Each key's description is its attribute docstring in :mod:`.schema`.
+Each key's description is its attribute docstring in :mod:`.schema` or :mod:`.schema_policy`.
 """
 
 import ast
@@ -9,8 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .schema import Scenario, Strict
+from . import schema, schema_policy
+from .schema import Scenario
+from .schema_types import Strict
 
 
 def _describe_fields() -> None:
@@ -19,22 +20,25 @@ def _describe_fields() -> None:
     Done here rather than by pydantic's ``use_attribute_docstrings``, which parses this file for every
     model each time placeplan starts; only the schema needs the descriptions.
     """
-    tree = ast.parse(Path(schema.__file__).read_text(encoding="utf-8"))
-    models = {
-        name: model for name, model in vars(schema).items() if isinstance(model, type) and issubclass(model, Strict)
-    }
-    for node in tree.body:
-        if not (isinstance(node, ast.ClassDef) and node.name in models):
-            continue
-        for field, doc in zip(node.body, node.body[1:], strict=False):
-            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name):
-                if (
-                    isinstance(doc, ast.Expr)
-                    and isinstance(doc.value, ast.Constant)
-                    and isinstance(doc.value.value, str)
-                ):
-                    models[node.name].model_fields[field.target.id].description = inspect.cleandoc(doc.value.value)
-    for model in models.values():  # nested models first: they are defined before the models using them
+    models: dict[str, type[Strict]] = {}
+    for module in (schema_policy, schema):  # nested models first: they are rebuilt before the models using them
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        classes = {
+            name: model for name, model in vars(module).items() if isinstance(model, type) and issubclass(model, Strict)
+        }
+        for node in tree.body:
+            if not (isinstance(node, ast.ClassDef) and node.name in classes):
+                continue
+            model = models[node.name] = classes[node.name]
+            for field, doc in zip(node.body, node.body[1:], strict=False):
+                if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name):
+                    if (
+                        isinstance(doc, ast.Expr)
+                        and isinstance(doc.value, ast.Constant)
+                        and isinstance(doc.value.value, str)
+                    ):
+                        model.model_fields[field.target.id].description = inspect.cleandoc(doc.value.value)
+    for model in models.values():
         model.model_rebuild(force=True)
 
 
