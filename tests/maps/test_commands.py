@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from placeplan.simulate.cli import main
+from placeplan.simulate.cli_results import _read_results
 from placeplan.simulate.compare import comparison_table, summary_table
 
 from .conftest import ALTERNATIVE, REFERENCE, small_result, write_result
@@ -143,9 +144,11 @@ def test_two_runs_of_one_scenario_are_compared_by_their_folders(result_dirs, tmp
     assert summary["title"].unique().tolist() == [f"Scenario ref ({before})", f"Scenario ref ({after})"]
     renamed = tmp_path / "v2"
     write_result(renamed, REFERENCE)
-    assert invoke("compare", before, renamed, "--out", tmp_path / "by_name").exit_code == 0
-    titles = pd.read_csv(tmp_path / "by_name" / "summary.csv")["title"].unique().tolist()
-    assert titles == ["Scenario ref (ref)", "Scenario ref (v2)"]  # folder names that differ are enough
+    results, _ = _read_results((before, renamed))  # folder names that differ are enough
+    assert [(name, result.attrs["title"]) for name, result in results.items()] == [
+        ("ref", "Scenario ref (ref)"),
+        ("v2", "Scenario ref (v2)"),
+    ]
     named_like_it = write_result(tmp_path / "alt" / "v2", ALTERNATIVE)  # a scenario named as the folder v2
     renamed_alt = write_result(tmp_path / "more" / "alt", ALTERNATIVE)
     clash = invoke("compare", before, renamed, named_like_it, renamed_alt, "--out", tmp_path / "c")
