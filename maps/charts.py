@@ -7,7 +7,19 @@ import pandas as pd
 import xarray as xr
 
 from .fonts import subplots
-from .style import area_names, compact, money_unit, stage_name, title, whole_ticks, word, wrap
+from .style import (
+    area_names,
+    compact,
+    in_unit,
+    joined,
+    money_unit,
+    one_unit_axis,
+    stage_name,
+    title,
+    whole_ticks,
+    word,
+    wrap,
+)
 
 DEMAND, CAPACITY, SHORTAGE, BAND = "#b35806", "#542788", "#fdb863", "#bdbdbd"
 """Ends of the purple-orange scale of the maps: orange demand and shortage, purple capacity."""
@@ -51,7 +63,7 @@ def plot_series(result: xr.Dataset, area: str, stage: str, lang: str = "en", ax:
     ax.plot(years, demand, color=DEMAND, linewidth=2, marker="o", markersize=3, label=word("demand", lang))
     ax.plot(years, capacity, color=CAPACITY, linewidth=2, linestyle="--", label=word("capacity", lang))
     name = area_names(result, lang)[list(result["area"].values).index(area)]
-    ax.set_title(f"{title(result, lang)}: {name}, {stage_name(stage, lang)}", fontsize=11)
+    ax.set_title(joined(lang, title(result, lang), name, stage_name(stage, lang)), fontsize=11)
     ax.set_xlabel(word("year", lang))
     ax.set_ylabel(word("places", lang))
     ax.yaxis.set_major_formatter("{x:,.0f}")
@@ -103,9 +115,11 @@ def plot_summary(summary: pd.DataFrame, lang: str = "en", reference: str | None 
                 ha="left" if total >= 0 else "right",
                 fontsize=7,
             )
-        unit = f" ({money_unit(summary['currency'].iloc[0], lang)})" if figure == "extra_spending" else ""
-        ax.set_title(word(figure, lang) + unit, fontsize=10)
-        ax.xaxis.set_major_formatter(lambda value, _: compact(value, lang))
+        heading = word(figure, lang)
+        if figure == "extra_spending":
+            heading = in_unit(heading, money_unit(summary["currency"].iloc[0], lang), lang)
+        ax.set_title(heading, fontsize=10)
+        ax.xaxis.set_major_formatter(one_unit_axis(lang))
         span = max(above.max(), -below.min())
         if span:
             ax.xaxis.set_major_locator(whole_ticks())

@@ -7,7 +7,7 @@ import xarray as xr
 
 from .choropleth import area_frame, colour_bar, colour_scale, draw
 from .fonts import subplots
-from .style import FIGURES, figure_values, stage_name, title, word, wrap
+from .style import FIGURES, figure_values, joined, listed, stage_name, title, word, wrap, year_label
 
 
 def sheet(rows: int, columns: int) -> tuple[Any, Any]:
@@ -38,9 +38,9 @@ def small_multiples(
         for j, year in enumerate(years):
             panel = values.sel(stage=stage, year=year).sel(area=frame["area"].values).values
             draw(frame, panel, figure, axes[i, j], norm, lang, labels=False, colorbar=False, furniture=i == j == 0)
-            axes[i, j].set_title(f"{stage_name(stage, lang)}, {year}", fontsize=9)
+            axes[i, j].set_title(listed(lang, stage_name(stage, lang), year_label(year, lang)), fontsize=9)
     shared_colorbar(fig, axes, cmap, norm, FIGURES[figure].label(lang), figure, lang)
-    heading(fig, f"{title(result, lang)}: {FIGURES[figure].name(lang)}")
+    heading(fig, joined(lang, title(result, lang), FIGURES[figure].name(lang)))
     return fig
 
 

@@ -11,7 +11,7 @@ from .charts import STAGE_COLOURS
 from .choropleth import area_frame, colour_scale, draw, save
 from .fonts import subplots
 from .multiples import heading, shared_colorbar, sheet
-from .style import FIGURES, compact, money_unit, stage_name, title, word
+from .style import FIGURES, compact, in_unit, joined, money_unit, one_unit_axis, stage_name, title, word, year_label
 
 
 def plan_map(baseline: xr.Dataset, planned: xr.Dataset, lang: str = "en") -> Any:
@@ -41,7 +41,7 @@ def plan_map(baseline: xr.Dataset, planned: xr.Dataset, lang: str = "en") -> Any
         ax.set_title(stage_name(stage, lang), fontsize=10)
     shared_colorbar(fig, axes, cmap, norm, FIGURES["places_added"].label(lang), "places_added", lang)
     year = int(planned["year"].values[-1])
-    heading(fig, f"{title(planned, lang)}: {FIGURES['places_added'].name(lang)}, {year}")
+    heading(fig, joined(lang, title(planned, lang), FIGURES["places_added"].name(lang), year_label(year, lang)))
     if moves:
         fig.text(0.5, 0.01, word("arrows_next_door", lang), ha="center", fontsize=9, color=ARROW)
     return fig
@@ -106,11 +106,11 @@ def plot_spending(planned: xr.Dataset, budget_per_year: float, lang: str = "en")
     if np.isfinite(budget_per_year):
         ax.axhline(budget_per_year, color="#b35806", linestyle="--", linewidth=1.5, label=word("budget_per_year", lang))
     unit = money_unit(str(planned.attrs.get("currency", "")), lang)
-    ax.set_title(f"{title(planned, lang)}: {word('capital_cost', lang)} ({unit})", fontsize=11)
+    ax.set_title(joined(lang, title(planned, lang), in_unit(word("capital_cost", lang), unit, lang)), fontsize=11)
     ax.set_xlabel(word("year", lang))
     ax.set_xticks(years[:: -(-len(years) // 16)])  # each bar's year, up to 16 of them (else every second, ...)
     ax.tick_params(axis="x", labelsize=8)
-    ax.yaxis.set_major_formatter(lambda value, _: compact(value, lang))
+    ax.yaxis.set_major_formatter(one_unit_axis(lang))
     ax.grid(axis="y", alpha=0.3)
     ax.legend(frameon=False, fontsize=8, ncols=2)
     return fig

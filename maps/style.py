@@ -224,14 +224,39 @@ def whole_ticks() -> Any:
     return MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
 
 
+UNITS = {"zh": ((1e8, "亿", 1), (1e4, "万", 1)), "en": ((1e9, "bn", 1), (1e6, "M", 1), (1e3, "k", 10))}
+"""Per language: each unit's size, its suffix, and from how many of it a number is written in it (whole
+thousands below 10,000: 1,505 classes, not 1.5k)."""
+
+
 def compact(value: float, lang: str = "en") -> str:
-    """A large number as people read it: 12.3k, 4.5M, 6.7bn; in Chinese 1.2万, 3.4亿."""
-    steps = ((1e8, "亿"), (1e4, "万")) if lang == "zh" else ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
-    for size, suffix in steps:
-        if abs(value) >= size:
+    """A large number as people read it: 1,505, 12.3k, 4.5M, 6.7bn; in Chinese 1,505, 1.2万, 3.4亿."""
+    for size, suffix, least in UNITS[lang]:
+        if abs(value) >= least * size:
             scaled = value / size
             return f"{scaled:,.0f}{suffix}" if abs(scaled) >= 100 else f"{scaled:.3g}{suffix}"
     return f"{value:,.0f}"
+
+
+def one_unit_axis(lang: str = "en") -> Any:
+    """A tick formatter writing every tick of an axis in one unit, with the decimals its steps need: 0, 0.4亿 ...
+    1.6亿, not 8,000万 beside 1.2亿; thousands stay whole below 10,000 (1,600 classes, not 1.6k)."""
+    from matplotlib.ticker import Formatter
+
+    class OneUnit(Formatter):
+        def __call__(self, value: float, pos: int | None = None) -> str:
+            return compact(value, lang)
+
+        def format_ticks(self, values: Any) -> list[str]:
+            largest = max((abs(float(v)) for v in values), default=0.0)
+            size, suffix = next(((size, suf) for size, suf, least in UNITS[lang] if largest >= least * size), (1.0, ""))
+            scaled = [float(v) / size for v in values]
+            digits = next(
+                d for d in range(4) if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in scaled) or d == 3
+            )
+            return [f"{v:,.{digits}f}{suffix}" if v else "0" for v in scaled]
+
+    return OneUnit()
 
 
 def wrap(text: str, width: int) -> str:
@@ -248,6 +273,26 @@ def wrap(text: str, width: int) -> str:
         else:
             line, used = line + token, used + size
     return "\n".join([*lines, line.rstrip()])
+
+
+def listed(lang: str, *parts: str) -> str:
+    """Parts of a heading, separated as ``lang`` writes them: "primary, 2025" or "小学，2025年"."""
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def joined(lang: str, head: str, *parts: str) -> str:
+    """A heading, punctuated as ``lang`` writes it: "Title: what, stage" or "标题：内容，学段"."""
+    return head + ("：" if lang == "zh" else ": ") + listed(lang, *parts)
+
+
+def year_label(year: int, lang: str) -> str:
+    """A year as ``lang`` writes it in a heading: 2025, 2025年."""
+    return f"{year}年" if lang == "zh" else str(year)
+
+
+def in_unit(text: str, unit: str, lang: str) -> str:
+    """``text (unit)``, with full-width brackets in Chinese: 资本支出（元）."""
+    return f"{text}（{unit}）" if lang == "zh" else f"{text} ({unit})"
 
 
 def money_unit(currency: str, lang: str) -> str:

@@ -167,3 +167,26 @@ def test_a_sequential_map_draws_nothing_white_and_more_darker():
     name, norm = colour_scale("classes_needed", np.array([0.0, 50.0, 100.0]))
     shade = [sum(colormaps[name](norm(v))[:3]) / 3 for v in (0.0, 50.0, 100.0)]
     assert shade[0] > 0.95 and shade[0] > shade[1] > shade[2]  # an area needing nothing reads as empty
+
+
+def test_numbers_read_whole_below_10000_and_an_axis_in_one_unit():
+    from placeplan.maps.style import compact, one_unit_axis
+
+    assert [compact(v) for v in (1505.0, 9999.0, 71131.0, 1.39e8)] == ["1,505", "9,999", "71.1k", "139M"]
+    assert [compact(v, "zh") for v in (1505.0, 71131.0, 1.39e8)] == ["1,505", "7.11万", "1.39亿"]
+    money = [0.0, 4e7, 8e7, 1.2e8, 1.6e8]
+    assert one_unit_axis("zh").format_ticks(money) == ["0", "0.4亿", "0.8亿", "1.2亿", "1.6亿"]  # not 4,000万, 1.2亿
+    assert one_unit_axis("en").format_ticks(money) == ["0", "40M", "80M", "120M", "160M"]
+    assert one_unit_axis("en").format_ticks([0.0, 250.0, 500.0, 1250.0]) == ["0", "250", "500", "1,250"]
+    assert one_unit_axis("en").format_ticks([0.0, 25e3, 50e3]) == ["0", "25k", "50k"]
+    assert one_unit_axis("zh").format_ticks([0.0, 2.5e4, 5e4]) == ["0", "2.5万", "5.0万"]
+
+
+def test_headings_are_punctuated_as_each_language_writes_them():
+    from placeplan.maps.style import in_unit, joined, listed, year_label
+
+    assert joined("en", "Tiny city", "capital spending") == "Tiny city: capital spending"
+    assert joined("zh", "小城", "小店区", "学前教育") == "小城：小店区，学前教育"
+    assert listed("zh", "小学", year_label(2025, "zh")) == "小学，2025年"
+    assert listed("en", "primary", year_label(2025, "en")) == "primary, 2025"
+    assert (in_unit("资本支出", "元", "zh"), in_unit("capital", "CNY", "en")) == ("资本支出（元）", "capital (CNY)")
