@@ -150,7 +150,8 @@ def _patches(shapes: Any, **style: Any) -> Any:
 
 
 def _label(frame: Any, figure: str, ax: Any, lang: str) -> None:
-    """Name and value of each area, biggest areas first; a label that would overlap another is dropped."""
+    """Name and value of each area, those farthest from 0 (or the scale's centre) first, then the biggest; a label
+    that would overlap one placed before is dropped, so the areas that matter keep theirs."""
     from matplotlib.patheffects import withStroke
 
     halo = [withStroke(linewidth=2.5, foreground="white")]
@@ -159,7 +160,10 @@ def _label(frame: Any, figure: str, ax: Any, lang: str) -> None:
     import shapely
 
     sizes = shapely.area(np.asarray(frame.geometry))  # in degrees², only to order the labels
-    for _, row in frame.assign(size=sizes).sort_values("size", ascending=False).iterrows():
+    spec = FIGURES[figure]
+    away = np.abs(frame["value"].to_numpy(dtype=float) - (spec.centre if spec.diverging else 0.0))
+    order = frame.assign(size=sizes, away=np.nan_to_num(away, nan=-1.0)).sort_values(["away", "size"], ascending=False)
+    for _, row in order.iterrows():
         point = row.geometry.representative_point()
         text = ax.annotate(
             f"{row['name']}\n{number(figure, row['value'], lang)}",

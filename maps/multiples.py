@@ -63,7 +63,7 @@ def difference_maps(
         draw(frame, values, "gap", ax, norm, lang, colorbar=False, furniture=ax is axes[0, 0])
         minus = f"{word('difference', lang)} {title(results[reference], lang)}"
         ax.set_title(f"{wrap(title(results[name], lang), 44)}\n{wrap(minus, 44)}", fontsize=8)
-    label = f"{word('change_in', lang)} {FIGURES[figure].name(lang)}"
+    label = word("change_in", lang).format(FIGURES[figure].name(lang))
     shared_colorbar(fig, axes, cmap, norm, label, "gap", lang)
     name = FIGURES[figure].name(lang)
     zh = f"{stage_name(stage, lang)}{name}，{year}年"

@@ -97,7 +97,7 @@ WORDS = {
     "places": ("places", "学位"),
     "year": ("year", "年份"),
     "difference": ("minus", "减"),
-    "change_in": ("change in", "变化："),
+    "change_in": ("change in {}", "{}变化"),
     "reference": ("reference", "基准"),
     "places_to_build": ("public places to build", "需新增公办学位"),
     "classes_to_build": ("classes to build", "需新增班级"),

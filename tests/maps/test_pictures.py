@@ -190,3 +190,20 @@ def test_headings_are_punctuated_as_each_language_writes_them():
     assert listed("zh", "小学", year_label(2025, "zh")) == "小学，2025年"
     assert listed("en", "primary", year_label(2025, "en")) == "primary, 2025"
     assert (in_unit("资本支出", "元", "zh"), in_unit("capital", "CNY", "en")) == ("资本支出（元）", "capital (CNY)")
+
+
+def test_where_labels_collide_the_area_with_the_change_keeps_its_label():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from placeplan.maps.choropleth import draw
+    from placeplan.maps.fonts import subplots
+
+    frame = gpd.GeoDataFrame(  # a small area in a big one's middle (a town in its county): labels collide
+        {"area": ["1", "2"], "name": ["Big", "Small"]},
+        geometry=[box(0, 0, 1, 0.1), box(0.48, 0.045, 0.52, 0.055)],
+        crs="EPSG:4326",
+    )
+    _, ax = subplots(figsize=(3, 3))
+    draw(frame, np.array([0.0, -176.0]), "gap", ax, furniture=False)
+    assert [text.get_text() for text in ax.texts] == ["Small\n-176"]
