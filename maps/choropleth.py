@@ -18,6 +18,7 @@ from .style import (
     SEQUENTIAL,
     area_names,
     figure_values,
+    one_unit_axis,
     stage_name,
     title,
     whole_ticks,
@@ -35,7 +36,7 @@ def area_frame(result: xr.Dataset, stage: str, lang: str = "en") -> Any:
     if "geometry_wkt" not in result:
         raise ValueError("the Result has no area shapes: give the scenario `boundaries` to map it")
     planned = result["planned"].sel(stage=stage).values.astype(bool)
-    return gpd.GeoDataFrame(
+    frame = gpd.GeoDataFrame(
         {
             "area": result["area"].values[planned],
             "name": area_names(result, lang)[planned],
@@ -43,6 +44,8 @@ def area_frame(result: xr.Dataset, stage: str, lang: str = "en") -> Any:
         },
         crs="EPSG:4326",
     )
+    frame.attrs["currency"] = str(result.attrs.get("currency") or "CNY")  # the unit of a map of money
+    return frame
 
 
 def colour_scale(figure: str, values: np.ndarray) -> tuple[str, Any]:
@@ -121,14 +124,16 @@ def draw(
         _north_arrow(ax, lang)
         _scale_bar(frame, ax, lang)
     if colorbar:
-        colour_bar(ax.figure, ScalarMappable(norm, cmap), ax, 0.8, FIGURES[figure].label(lang), figure, lang)
+        label = FIGURES[figure].label(lang, frame.attrs.get("currency", "CNY"))
+        colour_bar(ax.figure, ScalarMappable(norm, cmap), ax, 0.8, label, figure, lang)
     return ax
 
 
 def colour_bar(fig: Any, mappable: Any, axes: Any, shrink: float, label: str, figure: str, lang: str) -> None:
     """The colour bar of ``figure``, its ticks written as the map's labels; a count is ticked at whole numbers
     (a scale of 0 to 1 place would otherwise read 0, 0, 0, 1, 1, 1)."""
-    bar = fig.colorbar(mappable, ax=axes, shrink=shrink, label=label, format=ticks(figure, lang))
+    written = one_unit_axis(lang) if figure in MONEY else ticks(figure, lang)  # money: 0, 1.0亿 ... 5.0亿
+    bar = fig.colorbar(mappable, ax=axes, shrink=shrink, label=label, format=written)
     if figure not in ("utilization", "p_shortage") and figure not in MONEY:
         bar.locator = whole_ticks()
 

@@ -39,7 +39,8 @@ def small_multiples(
             panel = values.sel(stage=stage, year=year).sel(area=frame["area"].values).values
             draw(frame, panel, figure, axes[i, j], norm, lang, labels=False, colorbar=False, furniture=i == j == 0)
             axes[i, j].set_title(listed(lang, stage_name(stage, lang), year_label(year, lang)), fontsize=9)
-    shared_colorbar(fig, axes, cmap, norm, FIGURES[figure].label(lang), figure, lang)
+    label = FIGURES[figure].label(lang, str(result.attrs.get("currency") or "CNY"))
+    shared_colorbar(fig, axes, cmap, norm, label, figure, lang)
     heading(fig, joined(lang, title(result, lang), FIGURES[figure].name(lang)))
     return fig
 

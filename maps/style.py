@@ -27,9 +27,12 @@ class Figure:
     top: float | None = None
     """The top of a sequential scale, where it is fixed (a probability's 1); else the largest value."""
 
-    def label(self, lang: str) -> str:
-        """Colour-bar label."""
-        return f"{self.en} ({self.unit_en})" if lang == "en" else f"{self.zh}（{self.unit_zh}）"
+    def label(self, lang: str, currency: str = "CNY") -> str:
+        """Colour-bar label; money in the Result's ``currency`` (CNY, 元)."""
+        unit = self.unit_en if lang == "en" else self.unit_zh
+        if self.unit_en == "currency":
+            unit = money_unit(currency, lang)
+        return in_unit(self.name(lang), unit, lang)
 
     def name(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -49,10 +52,10 @@ FIGURES = {
     "utilization": Figure("utilization: demand / capacity", "学位使用率：需求/供给", "ratio", "比值", True, 1.0),
     "classes_needed": Figure("public classes needed", "所需公办班级数", "classes", "个班", False),
     "teachers_needed": Figure("public teachers needed", "所需公办教师数", "teachers", "名教师", False),
-    "cost": Figure("cost of the shortage", "缺口建设成本", "currency", "元", False),
-    "shortage_cost": Figure("cost of the shortage", "缺口建设成本", "currency", "元", False),
-    "capital_cost": Figure("capital spending", "资本支出", "currency", "元", False),
-    "recurrent_cost": Figure("recurrent spending", "经常性支出", "currency", "元", False),
+    "cost": Figure("cost of the shortage", "缺口建设成本", "currency", "currency", False),
+    "shortage_cost": Figure("cost of the shortage", "缺口建设成本", "currency", "currency", False),
+    "capital_cost": Figure("capital spending", "资本支出", "currency", "currency", False),
+    "recurrent_cost": Figure("recurrent spending", "经常性支出", "currency", "currency", False),
     "places_added": Figure("public places the plan adds", "规划新增公办学位", "places", "个学位", False),
     "public_demand": Figure("public places needed", "公办学位需求", "places", "个学位", False),
     "gap_p95": Figure(

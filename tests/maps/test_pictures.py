@@ -207,3 +207,14 @@ def test_where_labels_collide_the_area_with_the_change_keeps_its_label():
     _, ax = subplots(figsize=(3, 3))
     draw(frame, np.array([0.0, -176.0]), "gap", ax, furniture=False)
     assert [text.get_text() for text in ax.texts] == ["Small\n-176"]
+
+
+def test_a_map_of_money_names_the_results_currency_and_ticks_in_one_unit():
+    spent = REFERENCE.assign(capital_cost=REFERENCE["capital_cost"] * 0 + 2.4e8).assign_attrs(currency="USD")
+    for lang, unit, suffix in (("en", "capital spending (USD)", "M"), ("zh", "资本支出（USD）", "亿")):
+        ax = plot_map(spent, "primary", 2021, "capital_cost", lang)
+        ax.figure.canvas.draw()
+        bar = ax.figure.axes[-1]
+        assert bar.get_ylabel() == unit  # not "(currency)", nor 元 for dollars
+        ticks = [t.get_text() for t in bar.get_yticklabels()]
+        assert ticks[0] == "0" and all(t.endswith(suffix) for t in ticks[1:]), ticks  # not 0.0 M, nor 20,000万
