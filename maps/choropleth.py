@@ -25,7 +25,8 @@ from .style import (
     word,
 )
 
-SHORTAGE_HATCHED = ("gap", "gap_per_1000", "gap_p95")
+SHORTAGE_HATCHED = ("gap", "gap_per_1000", "gap_p95", "utilization")
+"""Figures whose shortages (values above the scale's centre: a gap above 0, a utilization above 1) are hatched."""
 
 
 def area_frame(result: xr.Dataset, stage: str, lang: str = "en") -> Any:
@@ -108,7 +109,7 @@ def draw(
     colours[~np.isfinite(values)] = (0.85, 0.85, 0.85, 1.0)  # no data: grey
     ax.add_collection(_patches(frame.geometry, facecolor=colours, edgecolor="#303030", linewidth=0.6))
     if figure in SHORTAGE_HATCHED:  # the sign still reads in greyscale: shortages are hatched
-        short = frame.geometry[np.nan_to_num(values) > 0]
+        short = frame.geometry[np.nan_to_num(values) > FIGURES[figure].centre]
         if len(short):
             with matplotlib.rc_context({"hatch.linewidth": 0.4}):
                 ax.add_collection(_patches(short, facecolor="none", edgecolor="#00000059", hatch="///", linewidth=0))

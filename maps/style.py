@@ -49,7 +49,14 @@ FIGURES = {
     "gap_per_1000": Figure(
         "place gap per 1,000 pupils", "每千名学生学位缺口", "places; + shortage", "个学位；正为缺口", True
     ),
-    "utilization": Figure("utilization: demand / capacity", "学位使用率：需求/供给", "ratio", "比值", True, 1.0),
+    "utilization": Figure(
+        "utilization: demand / capacity",
+        "学位使用率：需求/供给",
+        "ratio, hatched above 1",
+        "比值，大于1为斜线",
+        True,
+        1.0,
+    ),
     "classes_needed": Figure("public classes needed", "所需公办班级数", "classes", "个班", False),
     "teachers_needed": Figure("public teachers needed", "所需公办教师数", "teachers", "名教师", False),
     "cost": Figure("cost of the shortage", "缺口建设成本", "currency", "currency", False),

@@ -218,3 +218,10 @@ def test_a_map_of_money_names_the_results_currency_and_ticks_in_one_unit():
         assert bar.get_ylabel() == unit  # not "(currency)", nor 元 for dollars
         ticks = [t.get_text() for t in bar.get_yticklabels()]
         assert ticks[0] == "0" and all(t.endswith(suffix) for t in ticks[1:]), ticks  # not 0.0 M, nor 20,000万
+
+
+def test_a_utilization_above_1_is_hatched_as_a_shortage_is():
+    gap = plot_map(REFERENCE, "primary", 2021)  # area 1: 600 / 400 = 1.5 (short), area 2: 300 / 400 = 0.75
+    utilization = plot_map(REFERENCE, "primary", 2021, "utilization")
+    for ax in (gap, utilization):
+        assert [len(c.get_paths()) for c in ax.collections if c.get_hatch()] == [1]
