@@ -31,12 +31,16 @@ ROWS = 1_048_575
 """Rows of data a sheet holds: Excel's 1,048,576 less the header. A nation's indicators have more."""
 
 
-def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, str], rows: int = ROWS) -> None:
-    """Sheets of ``frame`` (headings already in the language), ``rows`` rows each: ``name``, ``name (2)``, ...
+def _sheet(
+    book: Any, name: str, frame: pd.DataFrame, formats: dict[str, str], rows: int = ROWS
+) -> list[tuple[Any, int]]:
+    """Sheets of ``frame`` (headings already in the language), ``rows`` rows each: ``name``, ``name (2)``, ...;
+    returns each sheet and its rows of data.
 
     Each has a bold frozen header, fitted widths and each column's number format, and is streamed row by
     row (XlsxWriter's constant-memory mode).
     """
+    sheets = []
     styles = {number: book.add_format({"num_format": number}) for number in set(formats.values())}
     bold = book.add_format({"bold": True})
     for part, start in enumerate(range(0, max(len(frame), 1), rows), 1):
@@ -53,6 +57,8 @@ def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, str], r
         ]
         for row, cells in enumerate(zip(*values, strict=True), 1):  # a cell takes its column's format
             sheet.write_row(row, 0, cells)
+        sheets.append((sheet, len(block)))
+    return sheets
 
 
 def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -79,12 +85,21 @@ def write_workbook(
         indicator=indicators["indicator"].map(lambda i: word(i, lang)),
         met=indicators["met"].map({True: word("yes", lang), False: word("no", lang)}),
     )[["area", "area_name", "stage", "year", "indicator", "value", "target", "met", "shortfall_places"]]
-    _sheet(
+    sheets = _sheet(
         book,
         word("sheet_indicators", lang),
         _headed(table.rename(columns={"area": "area_code", "area_name": "area"}), lang),
-        {word("shortfall_places", lang): COUNT, word("value", lang): "0.000", word("target", lang): "0.000"},
+        {word("shortfall_places", lang): COUNT, word("value", lang): SHARE, word("target", lang): SHARE},
     )
+    size = word("largest_school", lang).replace('"', '""')  # indicators are shares (85.8%), but a school's size
+    for sheet, rows in sheets:  # is pupils (3,000): its rows' achieved and target (F, G) by the indicator (E)
+        if rows:
+            criteria = {
+                "type": "formula",
+                "criteria": f'=$E2="{size}"',
+                "format": book.add_format({"num_format": COUNT}),
+            }
+            sheet.conditional_format(1, 5, rows, 6, criteria)
     gaps = _gap_sheet(result, lang)
     _sheet(book, word("sheet_gaps", lang), gaps, {str(y): COUNT for y in result["year"].values})
     school_table = schools.assign(

@@ -118,6 +118,12 @@ def test_the_workbook_has_headings_in_the_language_whole_numbers_and_frozen_head
     titles = [row[0] for row in english["Options compared"].iter_rows(min_row=2)]
     assert any(cell.value == HOSTILE and cell.data_type == "s" for cell in titles)  # text, not a formula
     assert [cell.value for cell in english["Place gaps"][1]][:2] == ["stage", "area code"]
+    shares = english["Indicators"]
+    assert {shares.column_dimensions[column].number_format for column in "FG"} == {"0.0%"}  # 85.8%, not 0.858
+    (rule,) = [
+        (str(f.sqref), r.formula, r.dxf.numFmt.formatCode) for f in shares.conditional_formatting for r in f.rules
+    ]
+    assert rule == (f"F2:G{shares.max_row}", ['$E2="largest school, pupils"'], "#,##0")  # a school's size: pupils
 
 
 def _render(page: Path, image: Path, tmp: Path, height: int = 3000) -> tuple[str, list[str]]:
