@@ -152,7 +152,7 @@ def plan_yaml(inputs: Inputs, chosen: dict[str, dict[str, Any]], folder: Path) -
     return {
         "extends": os.path.relpath(inputs.loaded.path, folder),
         "name": f"{scenario.name}_plan",
-        "title": {"en": f"Plan: {en or scenario.name}", "zh": f"规划方案：{zh or scenario.name}"},
+        "title": {"en": f"{en or scenario.name} (plan)", "zh": f"{zh or scenario.name}（规划方案）"},
         "actions": chosen,
     }
 

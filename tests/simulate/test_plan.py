@@ -50,6 +50,8 @@ def test_the_plan_writes_its_files(planned):
     assert set(table["action"]) <= {"build", "expand", "buy", "convert"}
     assert table["capital_cost"].sum() <= 500000 + 1e-6
     assert (table["year"] >= 2021).all()  # the lead time of one year
+    title = yaml.safe_load((out / "plan.yaml").read_text(encoding="utf-8"))["title"]
+    assert title == {"en": "tiny (plan)", "zh": "tiny（规划方案）"}  # a picture's heading adds its own colon
 
 
 def test_running_plan_yaml_gives_the_plan_costs_and_gap_exactly(planned, tmp_path):
