@@ -60,6 +60,9 @@ def plot_series(result: xr.Dataset, area: str, stage: str, lang: str = "en", ax:
         label=word("shortage", lang),
         linewidth=0,
     )
+    if "public_demand_p5" in result:  # the band's edges over the shortage's shading, where it would be hidden
+        for edge in ("public_demand_p5", "public_demand_p95"):
+            ax.plot(years, one[edge], color=DEMAND, linewidth=1, linestyle=":")
     ax.plot(years, demand, color=DEMAND, linewidth=2, marker="o", markersize=3, label=word("demand", lang))
     ax.plot(years, capacity, color=CAPACITY, linewidth=2, linestyle="--", label=word("capacity", lang))
     name = area_names(result, lang)[list(result["area"].values).index(area)]

@@ -225,3 +225,13 @@ def test_a_utilization_above_1_is_hatched_as_a_shortage_is():
     utilization = plot_map(REFERENCE, "primary", 2021, "utilization")
     for ax in (gap, utilization):
         assert [len(c.get_paths()) for c in ax.collections if c.get_hatch()] == [1]
+
+
+def test_an_ensembles_band_shows_both_edges_over_the_shortage():
+    drawn = REFERENCE.assign(
+        public_demand_p5=REFERENCE["public_demand"] - 50, public_demand_p95=REFERENCE["public_demand"] + 80
+    )
+    ax = plot_series(drawn, "1", "primary")
+    edges = [list(line.get_ydata()) for line in ax.lines if line.get_linestyle() == ":"]
+    assert edges == [[450, 550], [580, 680]]  # the lower edge lies in the shaded shortage, drawn over it
+    assert [text.get_text() for text in ax.get_legend().get_texts()][0] == "p5-p95 range of public places needed"
