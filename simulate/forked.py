@@ -1,6 +1,7 @@
 """Tasks on one Result, side by side in forked worker processes that inherit it (nothing is pickled but
 task numbers and errors): a run's files and pictures are written by as many processes as there are cores."""
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -33,10 +34,17 @@ def each(shared: Any, tasks: Sequence[Task], workers: int | None = None) -> list
         return [function(shared, *arguments) for function, arguments in tasks]
     _SHARED[:] = [shared, tasks]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_started) as pool:
             return list(pool.map(_call, range(len(tasks))))
     finally:
         _SHARED.clear()
+
+
+def _started() -> None:
+    """A worker collects its garbage less often: a picture makes a great many short-lived objects that the
+    default thresholds scan again and again (drawing a run's 11 pictures: 2.85 s of CPU against 2.57 s, medians
+    of four alternated rounds). The worker ends with its tasks, so nothing accumulates for long."""
+    gc.set_threshold(10_000, 10, 10)
 
 
 def _call(task: int) -> Any:

@@ -1,5 +1,6 @@
 """Tasks side by side in forked processes: each runs once on the shared object, the first error comes back."""
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -46,3 +47,15 @@ def test_with_another_thread_running_the_tasks_run_here(tmp_path):
         stop.set()
         helper.join()
     assert (tmp_path / "a.txt").read_text() == f"here {os.getpid()}"
+
+
+def _thresholds(shared: dict) -> tuple[int, ...]:
+    return gc.get_threshold()
+
+
+def test_a_worker_collects_garbage_less_often_and_the_caller_is_left_as_it_was():
+    before = gc.get_threshold()
+    found = each({}, [(_thresholds, ()), (_thresholds, ())], workers=2)
+    assert gc.get_threshold() == before
+    if can_fork():
+        assert found == [(10_000, 10, 10)] * 2
