@@ -100,7 +100,8 @@ def whole(districts: int, years: int, draws: int) -> dict[str, float]:
     per second against copying (``whole_ratio_to_copy``)."""
     from placeplan.models.compiled import get_num_threads
     from placeplan.scenarios import load, read_inputs
-    from placeplan.simulate.ensemble import chunks, run_ensemble
+    from placeplan.simulate.chunks import chunks
+    from placeplan.simulate.ensemble import run_ensemble
 
     with synthetic.TemporaryScenario(districts, years) as path:
         inputs = read_inputs(load(path))

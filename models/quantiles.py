@@ -14,21 +14,50 @@ Array = NDArray[np.float64]
 
 
 def quantiles(values: Array, qs: tuple[float, ...]) -> Array:
-    """Exact quantiles over draws, as ``numpy.quantile`` computes them (its default, linear method), found by
-    bucket selection in compiled code: ``values`` ``[outer, draw, inner]`` gives ``[q, outer, inner]``.
+    """Exact quantiles over draws, as ``numpy.quantile`` computes them (its default, linear method):
+    ``values`` ``[outer, draw, inner]`` gives ``[q, outer, inner]``."""
+    if values.shape[1] == 1:  # one draw (a figure the same in every draw): every quantile is that draw
+        only = values[:, 0]  # (numpy's interpolation turns an infinite one into NaN)
+        return np.repeat(np.where(np.isinf(only), np.nan, only)[None], len(qs), axis=0)
+    return interpolated(ranked(values, qs), values.shape[1], qs)
+
+
+def ranked(values: Array, qs: tuple[float, ...]) -> Array:
+    """The two draws each quantile lies between (:func:`bracket`), found by bucket selection in compiled code:
+    ``values`` ``[outer, draw, inner]`` gives ``[2 q, outer, inner]``.
 
     Each cell's draws are counted into :data:`BUCKETS` equal buckets between their least and greatest
     (bucketing keeps order), so the draw of any rank lies in a known bucket and is selected among the
     few draws there: three passes over the draws instead of sorting them. A cell with a NaN among its
     draws gets NaN (an area a stage does not plan).
     """
-    if values.shape[1] == 1:  # one draw (a figure the same in every draw): every quantile is that draw
-        only = values[:, 0]  # (numpy's interpolation turns an infinite one into NaN)
-        return np.repeat(np.where(np.isinf(only), np.nan, only)[None], len(qs), axis=0)
-    out = np.empty((len(qs), values.shape[0], values.shape[2]))
+    out = np.empty((2 * len(qs), values.shape[0], values.shape[2]))
     blocks = min(values.shape[0] * values.shape[2], 16 * get_num_threads())  # a few per thread, for balance
-    _quantiles(np.ascontiguousarray(values), np.asarray(qs, dtype=np.float64), blocks, out)  # one layout: one compile
+    ranks = bracket(values.shape[1], qs)[0]
+    _ranked_draws(np.ascontiguousarray(values), ranks, blocks, out)  # one layout: one compile
     return out
+
+
+def bracket(draws: int, qs: tuple[float, ...]) -> tuple[NDArray[np.int64], Array]:
+    """Each quantile's two ranks (0 the least draw) and its weight between them, as ``numpy.quantile`` places
+    it: at ``(draws - 1) q``."""
+    at = (draws - 1) * np.asarray(qs, dtype=np.float64)  # numpy's virtual index
+    below = np.clip(np.floor(at).astype(np.int64), 0, draws - 1)
+    ranks = np.stack([below, np.minimum(below + 1, draws - 1)], axis=1).ravel()
+    return ranks, at - np.floor(at)
+
+
+def interpolated(ranked: Array, draws: int, qs: tuple[float, ...]) -> Array:
+    """Quantiles ``[q, ...]`` from the draws they lie between ``[2 q, ...]``, interpolated as numpy's ``_lerp``
+    does (from the nearer end), so the numbers are its own to the bit; an infinite draw gives NaN, as there.
+
+    Any figure that never falls as another rises (a gap, classes, teachers, costs of the public demand) keeps
+    the draws' order, so its quantiles are these from that figure of the ranked draws."""
+    weights = bracket(draws, qs)[1].reshape(-1, *[1] * (ranked.ndim - 1))
+    below, above = ranked[0::2], ranked[1::2]
+    with np.errstate(invalid="ignore"):
+        gap = above - below
+        return np.where(weights >= 0.5, above - gap * (1.0 - weights), below + gap * weights)
 
 
 BUCKETS = 256
@@ -36,14 +65,8 @@ BUCKETS = 256
 
 
 @njit(parallel=True, cache=True)
-def _quantiles(values: Array, qs: Array, blocks: int, out: Array) -> None:
+def _ranked_draws(values: Array, ranks: NDArray[np.int64], blocks: int, out: Array) -> None:
     outer, draws, inner = values.shape
-    ranks = np.empty(2 * len(qs), dtype=np.int64)  # the two draws each quantile lies between
-    weights = np.empty(len(qs))
-    for q in range(len(qs)):
-        at = (draws - 1) * qs[q]  # numpy's virtual index
-        below = min(max(int(np.floor(at)), 0), draws - 1)
-        ranks[2 * q], ranks[2 * q + 1], weights[q] = below, min(below + 1, draws - 1), at - np.floor(at)
     cells = outer * inner
     for block in prange(blocks):  # cells in blocks: each block's working memory is made once, not once a cell
         sample, work = np.empty(draws), _working_memory(draws, len(ranks))
@@ -58,11 +81,7 @@ def _quantiles(values: Array, qs: Array, blocks: int, out: Array) -> None:
             if missing:
                 out[:, o, i] = np.nan
                 continue
-            ranked = _ranked(sample, ranks, least, greatest, work)
-            for q in range(len(qs)):
-                below, above, weight = ranked[2 * q], ranked[2 * q + 1], weights[q]
-                gap = above - below  # numpy's _lerp, from the nearer end
-                out[q, o, i] = above - gap * (1.0 - weight) if weight >= 0.5 else below + gap * weight
+            out[:, o, i] = _ranked(sample, ranks, least, greatest, work)
 
 
 Work = tuple[Array, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], Array]

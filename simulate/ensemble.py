@@ -10,29 +10,29 @@ chunking.
 
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
+from ..models import gap as gp
 from ..models.compiled import get_num_threads, set_num_threads, threadsafe
 from ..models.ensemble import SchoolAges, project_draws, school_age_bands
-from ..models.population import Array, Flows, Projection
-from ..models.quantiles import quantiles
+from ..models.population import Array, Projection
+from ..models.quantiles import interpolated, quantiles, ranked
 from ..scenarios.demography import PopulationInputs
 from ..scenarios.errors import ScenarioError
-from ..scenarios.inputs import RATES, Districts, Inputs
-from ..scenarios.progression import ProgressionInputs
+from ..scenarios.inputs import Inputs, StageInputs
 from ..scenarios.tables import index_of
 from . import draws as dr
 from .backtest import replayed_errors
 from .capacity import capacities
+from .chunks import MEMORY_BUDGET, chunks, subset
 from .engine import assemble
-from .figures import FIGURES, PEAK_BANDS, areas, one_stage
+from .figures import FIGURES, PEAK_BANDS, area_capacity, areas, consequences, demand
 from .project import project
 from .records import with_housing_pupils, with_projected_births, with_rules
 
@@ -50,117 +50,6 @@ BANDED = (
     "recurrent_cost",
 )
 """Figures reported with ``_p5`` and ``_p95``; every figure is the median."""
-MEMORY_BUDGET = 600e6
-"""Bytes a chunk may take (population of all draws, migration, temporaries)."""
-
-
-def chunks(inputs: Inputs, draws: int, budget: float = MEMORY_BUDGET, at_once: int = 1) -> list[NDArray[np.intp]]:
-    """Groups of district indexes that keep planning areas whole; ``at_once`` of them fit the memory budget."""
-    codes = inputs.districts.codes
-    group = list(range(len(codes)))
-
-    def root(i: int) -> int:
-        while group[i] != i:
-            group[i] = group[group[i]]
-            i = group[i]
-        return i
-
-    for stage in inputs.stages:
-        first: dict[str, int] = {}
-        for i, area in enumerate(stage.area_of):
-            group[root(i)] = root(first.setdefault(area, i))
-    flows = inputs.population.flows
-    for origin, destination in [] if flows is None else zip(flows.origin, flows.destination, strict=True):
-        group[root(int(origin))] = root(int(destination))  # flows join districts: keep them together
-    components: dict[int, list[int]] = {}
-    for i in range(len(codes)):
-        components.setdefault(root(i), []).append(i)
-    cells = len(inputs.years) * draws * inputs.population.base.size / len(codes)  # per district
-    per_chunk = max(1, int(budget / at_once / (cells * 8 * 6)))
-    out: list[list[int]] = [[]]
-    for members in components.values():
-        if out[-1] and len(out[-1]) + len(members) > per_chunk:
-            out.append([])
-        out[-1].extend(members)
-    return [np.array(c, dtype=np.intp) for c in out]
-
-
-def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Array]]) -> Inputs:
-    """The scenario restricted to the districts ``index`` (capacity already computed)."""
-    pop = inputs.population
-
-    def by_year(values: Any) -> Any:
-        return None if values is None else values[:, index]
-
-    population = replace(
-        pop,
-        base=pop.base[index],
-        survival=by_year(pop.survival),
-        fertility=by_year(pop.fertility),
-        sex_ratio_at_birth=by_year(pop.sex_ratio_at_birth),
-        infant_survival=by_year(pop.infant_survival),
-        births=by_year(pop.births),
-        migration=by_year(pop.migration),
-        migration_rate=by_year(pop.migration_rate),
-        flows=None if pop.flows is None else _flows_subset(pop.flows, index),
-        developments={
-            name: replace(development, district=int(np.flatnonzero(index == development.district)[0]))
-            for name, development in pop.developments.items()
-            if development.district in index
-        },
-    )
-    stages = [
-        replace(
-            stage,
-            **{key: by_year(getattr(stage, key)) for key in RATES},
-            area_of=[stage.area_of[i] for i in index],
-            capacity={name: values[:, index] for name, values in caps.items()},
-            progression=None if stage.progression is None else _progression_subset(stage.progression, index),
-        )
-        for stage, caps in zip(inputs.stages, capacity, strict=True)
-    ]
-    d = inputs.districts
-    districts = Districts(
-        [d.codes[i] for i in index], [d.names[i] for i in index], [d.names_en[i] for i in index], d.frame.iloc[index]
-    )
-    return replace(inputs, districts=districts, population=population, stages=stages, boundaries={}, warnings=[])
-
-
-def _flows_subset(flows: Flows, index: NDArray[np.intp]) -> Flows | None:
-    """The moves among the districts ``index`` (a chunk holds both ends of every flow), numbered within it."""
-    keep = np.isin(flows.origin, index)
-    if not keep.any():
-        return None
-    position = np.full(max(int(index.max()), int(flows.destination.max())) + 1, -1, dtype=np.intp)
-    position[index] = np.arange(len(index))
-    return Flows(position[flows.origin[keep]], position[flows.destination[keep]], flows.persons[:, keep])
-
-
-def _progression_subset(p: ProgressionInputs, index: NDArray[np.intp]) -> ProgressionInputs:
-    """District records of the chunk's districts (school records would need the schools of those districts)."""
-    if p.district_of is not None:
-        keep = np.isin(p.district_of, index)
-        remap = {d: i for i, d in enumerate(index)}
-        return replace(
-            p,
-            history=p.history[..., keep],
-            schools=[s for s, k in zip(p.schools or [], keep, strict=True) if k],
-            district_of=np.array([remap[d] for d in p.district_of[keep]], dtype=np.intp),
-            births=p.births[:, index],
-            housing_pupils=_columns(p.housing_pupils, index),
-            draw_factor=None if p.draw_factor is None else p.draw_factor[..., index],
-        )
-    return replace(
-        p,
-        history=p.history[..., index],
-        births=p.births[:, index],
-        housing_pupils=_columns(p.housing_pupils, index),
-        draw_factor=None if p.draw_factor is None else p.draw_factor[..., index],
-    )
-
-
-def _columns(values: Array | float, index: NDArray[np.intp]) -> Array | float:
-    return values if isinstance(values, float) else values[..., index]
 
 
 def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = None) -> dict[str, Array]:
@@ -175,41 +64,78 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
     projection = _project(inputs.population, draws, ages)
     all_areas = areas(inputs.stages)[0]
     shape = (len(inputs.stages), len(all_areas), len(inputs.years))
-    wanted = {name: QUANTILES if name in BANDED else (0.5,) for name in FIGURES}  # ascending, as over_draws wants
+    wanted: dict[str, tuple[float, ...]] = {name: QUANTILES if name in BANDED else (0.5,) for name in FIGURES}
     kept = {"enrolment", "public_choice"} if plan_quantile is not None else set()
     names = [*FIGURES, *(f"{n}_{b}" for n in BANDED for b in ("p5", "p95")), *(f"{n}_q" for n in kept), "p_shortage"]
     out = {name: np.full(shape, np.nan) for name in names}
     out[SHORTAGE_BY_DRAW] = city = np.zeros((len(inputs.stages), len(inputs.years), len(draws.tfr)))
     for k, stage in enumerate(inputs.stages):
         columns = index_of(stage.areas, all_areas)
-        figures = one_stage(stage, projection.population, inputs, ages.sums[k])  # [year, draw, area]
-        reduced: dict[tuple[int, tuple[float, ...]], Array] = {}  # a figure under two names is reduced once
-        for name, values in figures.items():
-            key = (id(values), wanted[name])
-            if key not in reduced:
-                reduced[key] = over_draws(values, 1, wanted[name]).swapaxes(1, 2)  # [q, area, year]
-            found = reduced[key]
+        drawn, gap, found = _stage_quantiles(stage, inputs, projection.population, ages.sums[k], wanted)
+        for name, values in found.items():
+            values = values.swapaxes(1, 2)  # [q, area, year]
             if name in BANDED:
-                out[f"{name}_p5"][k][columns], out[name][k][columns], out[f"{name}_p95"][k][columns] = found
+                out[f"{name}_p5"][k][columns], out[name][k][columns], out[f"{name}_p95"][k][columns] = values
             else:
-                out[name][k][columns] = found[0]
-            if name in kept and plan_quantile is not None:
-                out[f"{name}_q"][k][columns] = over_draws(values, 1, (plan_quantile,))[0].T
-            if name == "gap":
-                short = np.where(np.isnan(values[:, 0]), np.nan, (values > 0).mean(axis=1))
-                out["p_shortage"][k][columns] = short.T
-                city[k] = np.where(values > 0, values, 0.0).sum(axis=2)  # this chunk's part of each draw's total
+                out[name][k][columns] = values[0]
+        if plan_quantile is not None:
+            for name in kept:
+                out[f"{name}_q"][k][columns] = over_draws(drawn[name], 1, (plan_quantile,))[0].T
+        out["p_shortage"][k][columns] = np.where(np.isnan(gap[:, 0]), np.nan, (gap > 0).mean(axis=1)).T
+        city[k] = np.where(gap > 0, gap, 0.0).sum(axis=2)  # this chunk's part of each draw's total
     (out["projection.population"],) = over_draws(np.swapaxes(projection.population, 1, 2), 2, (0.5,))
     for name in ("births", "deaths", "net_migration", "clipped"):
         (out[f"projection.{name}"],) = over_draws(getattr(projection, name), 1, (0.5,))
     return out
 
 
-def over_draws(values: Array, axis: int, qs: tuple[float, ...]) -> Array:
-    """Quantiles ``qs`` (ascending) of ``values`` over its draws ``axis``, exact: ``[q, other axes...]``."""
+def over_draws(values: Array, axis: int, qs: tuple[float, ...], how: Callable[..., Array] = quantiles) -> Array:
+    """Quantiles ``qs`` (ascending) of ``values`` over its draws ``axis``, exact: ``[q, other axes...]``; with
+    ``how=ranked`` the two draws each lies between, ``[2 q, other axes...]``."""
     outer, inner = values.shape[:axis], values.shape[axis + 1 :]
     shaped = values.reshape(int(np.prod(outer)), values.shape[axis], int(np.prod(inner)))
-    return quantiles(shaped, qs).reshape(len(qs), *outer, *inner)
+    found = how(shaped, qs)
+    return found.reshape(len(found), *outer, *inner)
+
+
+RISING = ("public_demand", "inclusive_demand")
+"""The figures that every place, class, teacher and cost figure of a stage rises with (figures.consequences)."""
+
+
+def _stage_quantiles(
+    stage: StageInputs, inputs: Inputs, population: Array, sap: Array, wanted: dict[str, tuple[float, ...]]
+) -> tuple[dict[str, Array], Array, dict[str, Array]]:
+    """One stage over the draws: the figures the population decides ``[year, draw, area]``, the gap of every
+    draw, and every figure's quantiles ``wanted`` ``[q, year, area]``.
+
+    A figure that rises with the public demand alone has the order of its draws, so its quantiles are worked
+    out from the two draws of the demand each quantile lies between, not from every draw: numpy's numbers to
+    the bit (models.quantiles.interpolated) for a fraction of the work. Pupils placed in neighbouring areas
+    cost more than the demand says, so a stage that places them works out every draw."""
+    capacity = area_capacity(stage, inputs)
+    drawn = demand(stage, population, inputs, capacity, sap)
+    if stage.shares:
+        figures = {**drawn, **consequences(stage, inputs, drawn, capacity)}
+        return drawn, figures["gap"], _reduced(figures, wanted)
+    ranks = {name: over_draws(drawn[name], 1, QUANTILES, how=ranked) for name in RISING if name in drawn}
+    at_ranks = consequences(stage, inputs, {name: np.moveaxis(v, 0, 1) for name, v in ranks.items()}, capacity)
+    fixed = {name: values for name, values in at_ranks.items() if values.shape[1] == 1}  # the same in every draw
+    found = _reduced({**{n: v for n, v in drawn.items() if n not in ranks}, **fixed}, wanted)
+    rising = {**ranks, **{n: np.moveaxis(v, 1, 0) for n, v in at_ranks.items() if n not in fixed}}
+    for name, values in rising.items():  # [2 q, year, area] at the ranks of QUANTILES
+        rows = [2 * QUANTILES.index(q) + side for q in wanted[name] for side in (0, 1)]
+        found[name] = interpolated(values[rows], population.shape[1], wanted[name])
+    return drawn, gp.gap(drawn["public_demand"], fixed["public_capacity"]), found
+
+
+def _reduced(figures: dict[str, Array], wanted: dict[str, tuple[float, ...]]) -> dict[str, Array]:
+    """Each figure's quantiles ``[q, year, area]`` over its draws; a figure under two names is reduced once."""
+    done: dict[tuple[int, tuple[float, ...]], Array] = {}
+    for name, values in figures.items():
+        key = (id(values), wanted[name])
+        if key not in done:
+            done[key] = over_draws(values, 1, wanted[name])
+    return {name: done[id(values), wanted[name]] for name, values in figures.items()}
 
 
 def _project(population: PopulationInputs, draws: dr.Draws, school_ages: SchoolAges) -> Projection:

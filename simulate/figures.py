@@ -112,35 +112,60 @@ def stage_pupils(
 
 def one_stage(stage: StageInputs, population: Array, inputs: Inputs, sap: Array | None = None) -> dict[str, Array]:
     """All figures of one stage as ``[year, ..., area]`` (``...`` the population's batch)."""
+    capacity = area_capacity(stage, inputs)
+    drawn = demand(stage, population, inputs, capacity, sap)
+    return {**drawn, **consequences(stage, inputs, drawn, capacity)}
+
+
+def area_capacity(stage: StageInputs, inputs: Inputs) -> dict[str, Array]:
+    """The stage's capacity figures ``[year, area]`` (places, bought places, teachers, what was built)."""
+    by_district = stage.capacity or district_capacity(stage, inputs.lines, inputs)
+    return {name: per_area(values, stage) for name, values in by_district.items()}
+
+
+def demand(
+    stage: StageInputs, population: Array, inputs: Inputs, capacity: dict[str, Array], sap: Array | None = None
+) -> dict[str, Array]:
+    """The figures a population decides ``[year, ..., area]``: school-age population, pupils, who chooses and
+    who gets a public place, pupils placed in neighbouring areas, inclusive demand."""
     sap, pupils = stage_pupils(stage, population, inputs.years, sap)
     nb = sap.ndim - 2
-
-    def b(values: Array) -> Array:
-        """A ``[year, district or area]`` parameter broadcast over the batch."""
-        return values.reshape(values.shape[0], *[1] * nb, values.shape[-1])
-
-    def standard(name: str) -> Array:
-        return b(area_standard(getattr(stage, name), stage))
-
-    choice = enr.public_demand(
-        pupils, b(stage.migrant_share), b(stage.public_share_local), b(stage.public_share_migrant)
+    shares = (
+        _batch(getattr(stage, name), nb) for name in ("migrant_share", "public_share_local", "public_share_migrant")
     )
-    by_district = stage.capacity or district_capacity(stage, inputs.lines, inputs)
-    capacity = {name: b(per_area(values, stage)) for name, values in by_district.items()}
+    choice = enr.public_demand(pupils, *shares)
     out = {"school_age_population": per_area(sap, stage), "enrolment": per_area(pupils, stage)}
     out["public_choice"] = choice = per_area(choice, stage)
-    out["private_enrolment"], out["public_demand"] = cap.seat(out["enrolment"], choice, capacity["private_capacity"])
-    placed_out: Array | float = 0.0
+    private = _batch(capacity["private_capacity"], nb)
+    out["private_enrolment"], out["public_demand"] = cap.seat(out["enrolment"], choice, private)
     if stage.shares:  # pupils placed in neighbouring areas' public schools sit there
         placed_out, placed_in = cap.placed_in_neighbours(out["public_demand"], _moves(stage, inputs.years))
         out["public_demand"] = out["public_demand"] - placed_out + placed_in
         out["pupils_placed_out"], out["pupils_placed_in"] = placed_out, placed_in
-    out.update({name: capacity[name] for name in SEATS if name in capacity})
+    if stage.inclusive_share is not None:
+        out["inclusive_demand"] = per_area(enr.inclusive_demand(pupils, _batch(stage.inclusive_share, nb)), stage)
+    return out
+
+
+def consequences(
+    stage: StageInputs, inputs: Inputs, drawn: dict[str, Array], capacity: dict[str, Array]
+) -> dict[str, Array]:
+    """What the public demand of :func:`demand` (``[year, ..., area]``) means for places, classes, teachers
+    and money. Every figure here but the recurrent cost of pupils placed out rises with the public demand
+    (or the inclusive demand) and with nothing else that differs between draws."""
+    public_demand = drawn["public_demand"]
+    nb = public_demand.ndim - 2
+
+    def standard(name: str) -> Array:
+        return _batch(area_standard(getattr(stage, name), stage), nb)
+
+    seats = {name: _batch(values, nb) for name, values in capacity.items()}
+    out = {name: seats[name] for name in SEATS if name in seats}
     class_size = standard("class_size")
-    out["gap"] = gp.gap(out["public_demand"], out["public_capacity"])
-    out["utilization"] = gp.utilization(out["public_demand"], out["public_capacity"])
-    out["classes_needed"] = gp.classes_needed(out["public_demand"], class_size)
-    taught = out["public_demand"] - cap.seated_in_bought(out["public_demand"], out["bought_places"])
+    out["gap"] = gp.gap(public_demand, out["public_capacity"])
+    out["utilization"] = gp.utilization(public_demand, out["public_capacity"])
+    out["classes_needed"] = gp.classes_needed(public_demand, class_size)
+    taught = public_demand - cap.seated_in_bought(public_demand, out["bought_places"])
     out["teachers_needed"] = gp.teachers_needed(
         taught,
         standard("pupil_teacher_ratio"),
@@ -149,24 +174,26 @@ def one_stage(stage: StageInputs, population: Array, inputs: Inputs, sap: Array 
     )
     out["class_size"], out["cost_per_place"] = class_size, standard("cost_per_place")
     out["capital_cost"] = (
-        costs.capital_cost(
-            capacity["new_places"], out["cost_per_place"], capacity["new_classes"], standard("cost_per_class")
-        )
-        + capacity["converted_places"] * standard("conversion_cost_per_place")
-        + capacity["land_cost"]
+        costs.capital_cost(seats["new_places"], out["cost_per_place"], seats["new_classes"], standard("cost_per_class"))
+        + seats["converted_places"] * standard("conversion_cost_per_place")
+        + seats["land_cost"]
     )
     out["recurrent_cost"] = costs.recurrent_cost(
         out["bought_places"], standard("price_per_bought_place"), out["teachers_needed"], standard("salary")
-    ) + costs.transport_cost(placed_out, standard("transport_cost_per_pupil_year"))
+    ) + costs.transport_cost(drawn.get("pupils_placed_out", 0.0), standard("transport_cost_per_pupil_year"))
     out["shortage_cost"] = costs.shortage_cost(out["gap"], out["cost_per_place"])
     out["cost"] = out["shortage_cost"]  # the name of the shortage cost until 0.2; see docs/methods.md
-    if stage.inclusive_share is not None:
-        out["inclusive_demand"] = per_area(enr.inclusive_demand(pupils, b(stage.inclusive_share)), stage)
-        out["inclusive_capacity"] = capacity["inclusive_capacity"]
-        out["inclusive_gap"] = gp.gap(out["inclusive_demand"], out["inclusive_capacity"])
+    if "inclusive_demand" in drawn:
+        out["inclusive_capacity"] = seats["inclusive_capacity"]
+        out["inclusive_gap"] = gp.gap(drawn["inclusive_demand"], out["inclusive_capacity"])
     if "teachers" in out:
         out["teacher_gap"] = out["teachers_needed"] - out["teachers"]
     return out
+
+
+def _batch(values: Array, nb: int) -> Array:
+    """A ``[year, district or area]`` parameter broadcast over ``nb`` batch axes."""
+    return values.reshape(values.shape[0], *[1] * nb, values.shape[-1])
 
 
 def _moves(stage: StageInputs, years: NDArray[np.int64]) -> list[tuple[int, int, Array]]:

@@ -10,12 +10,15 @@ import pytest
 import xarray as xr
 from click.testing import CliRunner
 
+from placeplan.models.enrolment import school_age_population
 from placeplan.scenarios import load, read_inputs
 from placeplan.scenarios.schema import Uncertainty
 from placeplan.simulate import simulate
+from placeplan.simulate.chunks import chunks
 from placeplan.simulate.cli import main
 from placeplan.simulate.draws import draw
-from placeplan.simulate.ensemble import chunks, run_ensemble
+from placeplan.simulate.ensemble import QUANTILES, _stage_quantiles, run_ensemble
+from placeplan.simulate.figures import FIGURES, one_stage
 
 from ..conftest import SCENARIO, write_given, write_tiny
 
@@ -291,3 +294,41 @@ def test_draws_of_a_scenario_that_perturbs_nothing_are_warned_of(tiny, tmp_path)
     warning = "uncertainty: nothing is perturbed, so all 3 draws are the same; give tfr, migration_scale, "
     assert warning in result.stderr
     assert any(warning in note for note in json.loads((out / "run.json").read_text())["warnings"])
+
+
+TAIYUAN = Path(__file__).parents[2] / "scenarios" / "taiyuan"
+ACTIONS = {  # bought places, pupils placed in a neighbouring area, a converted private school
+    "bought": {"action": "buy", "district": "140108", "stage": "primary", "year": 2023, "until": 2025, "places": 900},
+    "placed": {
+        "action": "share",
+        "stage": "junior",
+        "area": "140106",
+        "to": "140109",
+        "year": 2024,
+        "until": 2026,
+        "pupils": 300,
+    },
+    "converted": {"action": "convert", "school": "140105-PR001", "year": 2024},
+}
+
+
+@pytest.mark.parametrize("actions", [{}, ACTIONS], ids=["baseline", "bought-placed-converted"])
+def test_every_figure_has_numpys_quantiles_over_the_draws(tmp_path, actions):
+    """Figures that rise with the public demand are worked out at its ranked draws, not every draw: the
+    quantiles must be numpy's of the figure of every draw, to the bit (ties, unplanned areas, placed pupils)."""
+    path = tmp_path / "option.yaml"
+    path.write_text(json.dumps({"extends": str(TAIYUAN / "baseline.yaml"), "name": "o", "actions": actions}))
+    inputs = read_inputs(load(path))
+    rng = np.random.default_rng(7)
+    scale = np.round(rng.uniform(0.6, 1.6, (len(inputs.years), 41, *inputs.population.base.shape[:1], 1, 1)), 1)
+    population = inputs.population.base * scale  # [year, draw, district, sex, age], many ties
+    wanted = {name: QUANTILES if name.endswith(("demand", "gap", "cost", "needed")) else (0.5,) for name in FIGURES}
+    for stage in inputs.stages:
+        sap = school_age_population(population, stage.lo, stage.hi)
+        found = _stage_quantiles(stage, inputs, population, sap, wanted)[2]
+        every = one_stage(stage, population, inputs)
+        assert set(found) == set(every)
+        for name, values in every.items():
+            with np.errstate(all="ignore"):
+                expected = np.quantile(values, wanted[name], axis=1)
+            assert np.array_equal(found[name], expected, equal_nan=True), (stage.name, name)
