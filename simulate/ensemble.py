@@ -83,7 +83,8 @@ def run_chunk(inputs: Inputs, draws: dr.Draws, plan_quantile: float | None = Non
                 out[f"{name}_q"][k][columns] = over_draws(drawn[name], 1, (plan_quantile,))[0].T
         out["p_shortage"][k][columns] = np.where(np.isnan(gap[:, 0]), np.nan, (gap > 0).mean(axis=1)).T
         city[k] = np.where(gap > 0, gap, 0.0).sum(axis=2)  # this chunk's part of each draw's total
-    (out["projection.population"],) = over_draws(np.swapaxes(projection.population, 1, 2), 2, (0.5,))
+    stored = np.swapaxes(projection.population, 1, 2)  # as it lies in memory, [year, district, draw, ...]: no copy
+    (out["projection.population"],) = over_draws(stored, 2, (0.5,))
     for name in ("births", "deaths", "net_migration", "clipped"):
         (out[f"projection.{name}"],) = over_draws(getattr(projection, name), 1, (0.5,))
     return out
