@@ -312,12 +312,18 @@ ACTIONS = {  # bought places, pupils placed in a neighbouring area, a converted 
 }
 
 
-@pytest.mark.parametrize("actions", [{}, ACTIONS], ids=["baseline", "bought-placed-converted"])
-def test_every_figure_has_numpys_quantiles_over_the_draws(tmp_path, actions):
+@pytest.mark.parametrize(
+    ("base", "actions"),
+    [(TAIYUAN / "baseline.yaml", {}), (TAIYUAN / "baseline.yaml", ACTIONS), (None, {})],
+    ids=["taiyuan", "taiyuan-bought-placed-converted", "tiny-with-an-area-without-places"],
+)
+def test_every_figure_has_numpys_quantiles_over_the_draws(tmp_path, base, actions):
     """Figures that rise with the public demand are worked out at its ranked draws, not every draw: the
-    quantiles must be numpy's of the figure of every draw, to the bit (ties, unplanned areas, placed pupils)."""
+    quantiles must be numpy's of the figure of every draw, to the bit (ties, unplanned areas, placed pupils,
+    an area without public places, whose utilization is NaN)."""
     path = tmp_path / "option.yaml"
-    path.write_text(json.dumps({"extends": str(TAIYUAN / "baseline.yaml"), "name": "o", "actions": actions}))
+    base = base or write_tiny(tmp_path / "tiny")
+    path.write_text(json.dumps({"extends": str(base), "name": "o", "actions": actions}))
     inputs = read_inputs(load(path))
     rng = np.random.default_rng(7)
     scale = np.round(rng.uniform(0.6, 1.6, (len(inputs.years), 41, *inputs.population.base.shape[:1], 1, 1)), 1)
