@@ -84,7 +84,10 @@ def stage_figures(inputs: Inputs, population: Array, all_areas: list[str]) -> di
 
 
 def per_area(values: Array, stage: StageInputs) -> Array:
-    """Sum ``[..., district]`` into ``[..., area]`` of the stage's planning areas."""
+    """Sum ``[..., district]`` into ``[..., area]`` of the stage's planning areas (``values`` themselves where
+    each district is its own area, in order: an ensemble's chunk of one district)."""
+    if len(stage.areas) == len(stage.area_index) and (stage.area_index == np.arange(len(stage.areas))).all():
+        return values
     return cap.area_totals(values, stage.area_index, len(stage.areas))
 
 
