@@ -8,6 +8,7 @@ each; with one, the cluster's workers run them. The draws do not depend on the
 chunking.
 """
 
+import math
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -94,7 +95,7 @@ def over_draws(values: Array, axis: int, qs: tuple[float, ...], how: Callable[..
     """Quantiles ``qs`` (ascending) of ``values`` over its draws ``axis``, exact: ``[q, other axes...]``; with
     ``how=ranked`` the two draws each lies between, ``[2 q, other axes...]``."""
     outer, inner = values.shape[:axis], values.shape[axis + 1 :]
-    shaped = values.reshape(int(np.prod(outer)), values.shape[axis], int(np.prod(inner)))
+    shaped = values.reshape(math.prod(outer), values.shape[axis], math.prod(inner))
     found = how(shaped, qs)
     return found.reshape(len(found), *outer, *inner)
 
