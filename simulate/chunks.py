@@ -1,6 +1,7 @@
 """Chunks of an ensemble: groups of districts that keep planning areas whole and fit in memory, each run
 as a scenario of its own (:func:`subset`)."""
 
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -8,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..models.population import Array, Flows
+from ..scenarios.errors import ScenarioError
 from ..scenarios.inputs import RATES, Districts, Inputs
 from ..scenarios.progression import ProgressionInputs
 
@@ -44,6 +46,39 @@ def chunks(inputs: Inputs, draws: int, budget: float = MEMORY_BUDGET, at_once: i
             out.append([])
         out[-1].extend(members)
     return [np.array(c, dtype=np.intp) for c in out]
+
+
+def check_memory(
+    inputs: Inputs, groups: list[NDArray[np.intp]], draws: int, at_once: int = 1, client: Any = None
+) -> None:
+    """Refuse ``draws`` whose projection of the largest group of districts (``at_once`` groups side by side)
+    needs more than four fifths of the memory it would run in: this machine's, or the smallest Dask worker's.
+    Checked before any draw is made, so an extra zero fails at once, not after minutes of swapping."""
+    workers = [] if client is None else [w.get("memory_limit") for w in client.scheduler_info()["workers"].values()]
+    memory = machine_memory() if client is None else min(filter(None, workers), default=None)
+    per_draw = len(inputs.years) * inputs.population.base[0].size * 8 * max(map(len, groups)) * at_once  # bytes
+    if memory is None or per_draw * draws <= 0.8 * memory:
+        return
+    where = "this machine has" if client is None else "the smallest Dask worker may use"
+    raise ScenarioError(
+        f"--draws {draws}: the projection of {draws:,} draws needs {_size(per_draw * draws)} of memory and {where} "
+        f"{_size(memory)}; give fewer draws (1,000 need {_size(per_draw * 1000)})"
+    )
+
+
+def _size(size: float) -> str:
+    """Bytes as a person reads them: 12 MiB, 0.3 GiB, 289 GiB."""
+    if size < 2**28:
+        return f"{size / 2**20:,.0f} MiB"
+    return f"{size / 2**30:,.{1 if size < 10 * 2**30 else 0}f} GiB"
+
+
+def machine_memory() -> int | None:
+    """This machine's memory in bytes (None where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # Windows has no sysconf
+        return None
 
 
 def subset(inputs: Inputs, index: NDArray[np.intp], capacity: list[dict[str, Array]]) -> Inputs:

@@ -31,7 +31,7 @@ from ..scenarios.tables import index_of
 from . import draws as dr
 from .backtest import replayed_errors
 from .capacity import capacities
-from .chunks import MEMORY_BUDGET, chunks, subset
+from .chunks import MEMORY_BUDGET, check_memory, chunks, subset
 from .engine import assemble
 from .figures import FIGURES, PEAK_BANDS, area_capacity, areas, consequences, demand
 from .project import project
@@ -208,7 +208,9 @@ def run_ensemble(
             "give tfr, migration_scale, housing_delivery or housing_delay"
         )
     capacity = capacities(inputs)
-    groups = chunks(inputs, draws, budget, at_once=get_num_threads() if client is None else 1)  # side by side
+    at_once = get_num_threads() if client is None else 1  # chunks side by side
+    groups = chunks(inputs, draws, budget, at_once)
+    check_memory(inputs, groups, draws, at_once, client)
     perturbation = dr.draw(inputs.scenario.uncertainty, draws, seed)
     if any(stage.progression is not None for stage in inputs.stages):  # records need births and housing pupils
         projection, developments = project(inputs.population, len(inputs.years))

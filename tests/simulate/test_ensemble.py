@@ -338,3 +338,26 @@ def test_every_figure_has_numpys_quantiles_over_the_draws(tmp_path, base, action
             with np.errstate(all="ignore"):
                 expected = np.quantile(values, wanted[name], axis=1)
             assert np.array_equal(found[name], expected, equal_nan=True), (stage.name, name)
+
+
+@pytest.mark.parametrize("where", ["this machine has", "the smallest Dask worker may use"])
+def test_draws_that_cannot_fit_in_memory_are_refused_before_any_is_made(tmp_path, request, where):
+    """An extra zero in --draws fails at once with what the draws need, not after minutes of swapping."""
+    from placeplan.models.compiled import get_num_threads
+
+    out, draws = tmp_path / "out", 10**9
+    args = ["run", str(_scenario(tmp_path / "s")), "--draws", str(draws), "--out", str(out), "-q"]
+    at_once = get_num_threads()  # chunks side by side, one per core
+    if where != "this machine has":
+        args += ["--scheduler", request.getfixturevalue("existing").scheduler_address]
+        at_once = 1  # a chunk per task
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 2, done.output
+    per_draw = 4 * 2 * 51 * 2 * 8 * at_once  # years, sexes, ages 0-50, both districts (planned together), bytes
+    need, thousand = f"{per_draw * draws / 2**30:,.0f} GiB", f"{per_draw * 1000 / 2**20:,.0f} MiB"
+    assert re.fullmatch(
+        rf"Error: --draws {draws}: the projection of {draws:,} draws needs {need} of memory and {where} "
+        rf"[\d,.]+ GiB; give fewer draws \(1,000 need {thousand}\)\n",
+        done.stderr,
+    ), done.stderr
+    assert not out.exists()
