@@ -18,7 +18,7 @@ import click
 
 from ..maps.style import stage_name, word
 from ..scenarios.errors import ScenarioError
-from .cli_options import LANG, Number
+from .cli_options import LANG, Number, span
 from .cli_results import chart, compare, export, map_command, report
 
 if TYPE_CHECKING:
@@ -284,20 +284,6 @@ def plan_command(
     click.echo(str(done.folder))
 
 
-def _span(text: str, name: str, lowest: int) -> list[int]:
-    """``2012:2019`` or ``5`` as a list of whole numbers from ``lowest`` up, first not after last."""
-    try:
-        first, _, last = text.partition(":")
-        span = int(first), int(last or first)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not FIRST:LAST or a whole number", param_hint=name) from None
-    if span[0] > span[1]:
-        raise click.BadParameter(f"{text!r} runs backwards; give FIRST:LAST with FIRST <= LAST", param_hint=name)
-    if span[0] < lowest:
-        raise click.BadParameter(f"{text!r} starts below {lowest}", param_hint=name)
-    return list(range(span[0], span[1] + 1))
-
-
 @main.command("backtest")
 @click.argument("scenario")
 @click.option("--origins", default="2013:2019", show_default=True, help="Forecast origins FIRST:LAST (years).")
@@ -313,7 +299,7 @@ def backtest_command(scenario: str, origins: str, horizons: str, out: Path | Non
     from .backtest import compared, write_backtest
 
     inputs = prepare(scenario)
-    table, summary = compared(inputs, _span(origins, "--origins", 1800), _span(horizons, "--horizons", 1))
+    table, summary = compared(inputs, span(origins, "--origins", 1800), span(horizons, "--horizons", 1))
     folder = out or Path("results") / inputs.scenario.name / "backtest"
     write_backtest(table, summary, folder, pictures=partial(plot_accuracy, lang=lang))
     click.echo(str(folder))

@@ -68,3 +68,17 @@ def out_folder(default: str, help: str) -> Any:
     return click.option(
         "--out", type=click.Path(file_okay=False, path_type=Path), default=Path(default), show_default=True, help=help
     )
+
+
+def span(text: str, name: str, lowest: int) -> list[int]:
+    """``2012:2019`` or ``5`` as a list of whole numbers from ``lowest`` up, first not after last."""
+    try:
+        first, _, last = text.partition(":")
+        span = int(first), int(last or first)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not FIRST:LAST or a whole number", param_hint=name) from None
+    if span[0] > span[1]:
+        raise click.BadParameter(f"{text!r} runs backwards; give FIRST:LAST with FIRST <= LAST", param_hint=name)
+    if span[0] < lowest:
+        raise click.BadParameter(f"{text!r} starts below {lowest}", param_hint=name)
+    return list(range(span[0], span[1] + 1))

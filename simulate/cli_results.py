@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..maps.style import OF_A_RESULT, OF_DRAWS
-from .cli_options import FORMAT, LANG, REFERENCE, RESULT_DIR, RESULT_DIRS, out_folder
+from .cli_options import FORMAT, LANG, REFERENCE, RESULT_DIR, RESULT_DIRS, out_folder, span
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -45,7 +45,7 @@ def _one(result: "xr.Dataset", dim: str, value: str | None, name: str) -> str:
     show_default=True,
     help="Figure to map (gap_p95 and p_shortage of a --draws run).",
 )
-@click.option("--years", help="Comma-separated years: draw stages x years as small multiples instead.")
+@click.option("--years", help="Years (2025,2030,2035 or FIRST:LAST): draw stages x years as small multiples instead.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (suffix set by --format).")
 @LANG
 @FORMAT
@@ -67,7 +67,8 @@ def map_command(
     result = read_result(result_dir)
     _drawn(result, figure)
     if years is not None:
-        chosen = [int(_one(result, "year", y.strip(), "--years")) for y in years.split(",")]
+        named = [y for part in years.split(",") for y in span(part.strip(), "--years", 0)]
+        chosen = [int(_one(result, "year", str(y), "--years")) for y in dict.fromkeys(named)]
         stages = (
             [str(s) for s in result["stage"].values] if stage is None else [_one(result, "stage", stage, "--stage")]
         )

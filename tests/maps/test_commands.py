@@ -53,6 +53,30 @@ def test_small_multiples_and_other_figures(result_dirs):
     assert (ref / "maps" / "utilization_small_multiples.png").is_file()
 
 
+def test_small_multiples_take_a_span_of_years_as_backtest_does(result_dirs, tmp_path):
+    ref, _ = result_dirs
+    for years, name in (("2020,2021", "listed"), ("2020:2021", "span"), ("2020:2020,2021,2021", "twice")):
+        assert invoke("map", ref, "--years", years, "--out", tmp_path / name).exit_code == 0
+    listed = (tmp_path / "listed.png").read_bytes()
+    assert (tmp_path / "span.png").read_bytes() == listed == (tmp_path / "twice.png").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("years", "why"),
+    [
+        ("2021:2020", "'2021:2020' runs backwards; give FIRST:LAST with FIRST <= LAST"),
+        ("2020,x", "'x' is not FIRST:LAST or a whole number"),
+        ("2019:2020", "'2019' is not in this Result; choose from 2020, 2021"),
+    ],
+)
+def test_years_that_are_not_in_the_result_or_not_years_are_one_message(result_dirs, tmp_path, years, why):
+    ref, _ = result_dirs
+    result = invoke("map", ref, "--years", years, "--out", tmp_path / "pictures" / "m")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"Error: Invalid value for --years: {why}\n"), result.stderr
+    assert not (tmp_path / "pictures").exists()
+
+
 def test_unknown_stage_or_year_is_exit_2_with_the_choices(result_dirs):
     ref, _ = result_dirs
     result = invoke("map", ref, "--stage", "primry")
