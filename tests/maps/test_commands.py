@@ -55,10 +55,9 @@ def test_small_multiples_and_other_figures(result_dirs):
 
 def test_small_multiples_take_a_span_of_years_as_backtest_does(result_dirs, tmp_path):
     ref, _ = result_dirs
-    for years, name in (("2020,2021", "listed"), ("2020:2021", "span"), ("2020:2020,2021,2021", "twice")):
+    for years, name in (("2020:2021", "span"), ("2020,2020:2021,2021", "listed")):  # each year drawn once
         assert invoke("map", ref, "--years", years, "--out", tmp_path / name).exit_code == 0
-    listed = (tmp_path / "listed.png").read_bytes()
-    assert (tmp_path / "span.png").read_bytes() == listed == (tmp_path / "twice.png").read_bytes()
+    assert (tmp_path / "span.png").read_bytes() == (tmp_path / "listed.png").read_bytes()
 
 
 @pytest.mark.parametrize(
