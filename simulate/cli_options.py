@@ -74,11 +74,11 @@ def span(text: str, name: str, lowest: int) -> list[int]:
     """``2012:2019`` or ``5`` as a list of whole numbers from ``lowest`` up, first not after last."""
     try:
         first, _, last = text.partition(":")
-        span = int(first), int(last or first)
+        low, high = int(first), int(last or first)
     except ValueError:
         raise click.BadParameter(f"{text!r} is not FIRST:LAST or a whole number", param_hint=name) from None
-    if span[0] > span[1]:
+    if low > high:
         raise click.BadParameter(f"{text!r} runs backwards; give FIRST:LAST with FIRST <= LAST", param_hint=name)
-    if span[0] < lowest:
+    if low < lowest:
         raise click.BadParameter(f"{text!r} starts below {lowest}", param_hint=name)
-    return list(range(span[0], span[1] + 1))
+    return list(range(low, high + 1))
