@@ -152,14 +152,14 @@ def synthetic_run(areas: int, years: int, workers: int | None, share: float) -> 
     print(json.dumps(line), flush=True)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", choices=("taiyuan", "synthetic"))
     parser.add_argument("--areas", type=int, default=2900)
     parser.add_argument("--years", type=int, default=30)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--neighbour-share", type=float, default=0.0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.what == "taiyuan":
         taiyuan()
     else:

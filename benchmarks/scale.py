@@ -174,14 +174,14 @@ def naive_check(districts: int, years: int, draws: int) -> dict[str, float | boo
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--districts", type=int, default=2900)
     parser.add_argument("--years", type=int, default=30)
     parser.add_argument("--draws", type=int, default=200)
     parser.add_argument("--what", choices=["projection", "whole", "both", "plain"], default="both")
     parser.add_argument("--naive", action="store_true", help="also run the naive reference (small sizes only)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     line: dict[str, object] = {
         "districts": args.districts,
         "years": args.years,
