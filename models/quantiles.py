@@ -57,7 +57,7 @@ def interpolated(ranked: Array, draws: int, qs: tuple[float, ...]) -> Array:
     Any figure that never falls as another rises (a gap, classes, teachers, costs of the public demand) keeps
     the draws' order, so its quantiles are these from that figure of the ranked draws."""
     below, above = ranked[0::2], ranked[1::2]
-    with np.errstate(invalid="ignore"):  # inf - inf
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf; draws too far apart to subtract
         gap = above - below
         return np.stack(
             [

@@ -1,5 +1,7 @@
 """Ensemble quantiles by bucket selection are numpy.quantile's, to the bit: ties, NaN, infinities, any q."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -60,3 +62,13 @@ def test_many_cells_share_their_working_memory():
     with np.errstate(all="ignore"):
         expected = np.quantile(values, (0.05, 0.5, 0.95), axis=1)
     assert np.array_equal(quantiles(values, (0.05, 0.5, 0.95)), expected, equal_nan=True)
+
+
+def test_draws_too_far_apart_to_subtract_give_numpys_numbers_and_no_warning():
+    values = np.array([[[-1e308, 1.0], [1e308, np.inf]]])  # two draws: 1e308 - (-1e308) overflows to inf
+    with np.errstate(all="ignore"):
+        expected = np.quantile(values, (0.05, 0.5, 0.95), axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a planner's run prints no RuntimeWarning
+        got = quantiles(values, (0.05, 0.5, 0.95))
+    assert np.array_equal(got, expected, equal_nan=True), (got, expected)
